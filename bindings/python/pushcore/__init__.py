@@ -1,0 +1,44 @@
+"""pushcore: ctypes bindings for the pushcore C ABI.
+
+Each handle wraps a C object; failures raise PushcoreError carrying the status name,
+the numeric status and, where the C call provides one, a detail with a byte offset.
+"""
+from ._native import load as _load
+
+lib = _load()
+
+
+class PushcoreError(Exception):
+    """A pushcore call failed. `status` is the negative code, `name` its enumerator."""
+
+    def __init__(self, status: int, detail: str = "", offset: int = None):
+        self.status = status
+        self.name = lib.pushcore_status_name(status).decode()
+        self.detail = detail
+        self.offset = offset
+        text = f"{self.name}: {lib.pushcore_strerror(status).decode()}"
+        if detail:
+            text += f" ({detail}" + (f" at byte {offset}" if offset is not None else "") + ")"
+        super().__init__(text)
+
+
+def check(status: int, detail: str = "", offset: int = None) -> int:
+    """Returns status when it is not an error, else raises PushcoreError."""
+    if status < 0:
+        raise PushcoreError(status, detail, offset)
+    return status
+
+
+def version() -> str:
+    return lib.pushcore_version_string().decode()
+
+
+def strerror(status: int) -> str:
+    return lib.pushcore_strerror(status).decode()
+
+
+def status_name(status: int) -> str:
+    return lib.pushcore_status_name(status).decode()
+
+
+__all__ = ["PushcoreError", "check", "version", "strerror", "status_name"]

@@ -1,0 +1,142 @@
+#include "pushcore/sip/name_addr.hpp"
+
+#include "pushcore/sip/params.hpp"
+#include "pushcore/text/grammar.hpp"
+
+namespace pushcore::sip {
+
+using text::is;
+using text::lws_length;
+
+namespace {
+
+bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// absoluteURI (RFC 3261 25.1), checked loosely: scheme ":" then visible characters.
+Status check_absolute_uri(std::string_view u, size_t base, Error& err) noexcept {
+    size_t i = 0;
+    if (u.empty() || !is_alpha(u[0])) return err.fail(Status::bad_uri, "URI scheme expected", base);
+    while (i < u.size() && (is_alpha(u[i]) || text::is_digit(u[i]) || u[i] == '+' || u[i] == '-' ||
+                            u[i] == '.'))
+        ++i;
+    if (i >= u.size() || u[i] != ':')
+        return err.fail(Status::bad_uri, "':' expected after URI scheme", base + i);
+    if (i + 1 == u.size()) return err.fail(Status::bad_uri, "empty URI after scheme", base + i);
+    for (size_t j = i + 1; j < u.size(); ++j) {
+        unsigned char c = static_cast<unsigned char>(u[j]);
+        if (c <= 0x20 || c >= 0x7f || c == '<' || c == '>' || c == '"')
+            return err.fail(Status::bad_uri, "character not allowed in URI", base + j);
+    }
+    return Status::ok;
+}
+
+Status parse_uri_at(std::string_view text, size_t begin, size_t end, NameAddr& out,
+                    Error& err) noexcept {
+    out.uri = text.substr(begin, end - begin);
+    bool sip_scheme = (out.uri.size() >= 4 && text::iequals(out.uri.substr(0, 4), "sip:")) ||
+                      (out.uri.size() >= 5 && text::iequals(out.uri.substr(0, 5), "sips:"));
+    if (!sip_scheme) return check_absolute_uri(out.uri, begin, err);
+    if (parse_uri(out.uri, out.sip, err) != Status::ok) {
+        err.offset += begin;
+        return err.status;
+    }
+    out.is_sip = true;
+    return Status::ok;
+}
+
+}  // namespace
+
+Status parse_name_addr(std::string_view s, NameAddr& out, Error& err) noexcept {
+    out = NameAddr{};
+    size_t i = lws_length(s, 0);
+    size_t display_begin = i;
+
+    if (i < s.size() && s[i] == '"') {
+        size_t len = text::quoted_string_length(s, i, err);
+        if (len == 0) return err.status;
+        out.display_name = s.substr(i, len);
+        out.display_quoted = true;
+        i += len;
+        i += lws_length(s, i);
+        if (i >= s.size() || s[i] != '<')
+            return err.fail(Status::syntax, "'<' expected after display name", i);
+    } else {
+        // display-name = *(token LWS): only a display name if a '<' follows the tokens.
+        size_t j = i, last_token_end = i;
+        while (j < s.size() && text::is_token_char(s[j])) {
+            while (j < s.size() && text::is_token_char(s[j])) ++j;
+            last_token_end = j;
+            j += lws_length(s, j);
+        }
+        if (j < s.size() && s[j] == '<') {
+            out.display_name = s.substr(display_begin, last_token_end - display_begin);
+            i = j;
+        }
+    }
+
+    if (i < s.size() && s[i] == '<') {
+        out.bracketed = true;
+        size_t begin = i + 1, j = begin;
+        // The URI ends at '>', except inside a (lenient) quoted uri-parameter value.
+        while (j < s.size() && s[j] != '>') {
+            if (s[j] == '"') {
+                size_t len = text::quoted_string_length(s, j, err);
+                if (len == 0) return err.status;
+                j += len;
+            } else {
+                ++j;
+            }
+        }
+        if (j >= s.size()) return err.fail(Status::syntax, "'>' expected after URI", begin);
+        size_t end = j;
+        while (end > begin && (is(s[end - 1], text::kWsp) || s[end - 1] == '\n' ||
+                               s[end - 1] == '\r'))
+            --end;
+        if (parse_uri_at(s, begin + lws_length(s, begin), end, out, err) != Status::ok)
+            return err.status;
+        i = j + 1;
+    } else {
+        size_t len = bare_uri_length(s, i);
+        if (len == 0) return err.fail(Status::syntax, "name-addr or addr-spec expected", i);
+        if (parse_uri_at(s, i, i + len, out, err) != Status::ok) return err.status;
+        i += len;
+    }
+
+    size_t params_begin = i + lws_length(s, i);
+    if (scan_params(s, i, ParamSyntax::header, err) != Status::ok) return err.status;
+    if (i > params_begin) out.params = s.substr(params_begin, i - params_begin);
+    i += lws_length(s, i);
+    if (i != s.size())
+        return err.fail(Status::syntax, "unexpected character after header parameters", i);
+    return Status::ok;
+}
+
+bool ListIterator::next(std::string_view& item, size_t& offset) noexcept {
+    if (done_) return false;
+    size_t begin = pos_, i = pos_;
+    int angle = 0;
+    while (i < value_.size()) {
+        char c = value_[i];
+        if (c == '"') {
+            Error ignored;
+            size_t len = text::quoted_string_length(value_, i, ignored);
+            i = len ? i + len : value_.size();
+            continue;
+        }
+        if (c == '<') ++angle;
+        if (c == '>' && angle > 0) --angle;
+        if (c == ',' && angle == 0) break;
+        ++i;
+    }
+    done_ = i >= value_.size();
+    pos_ = i + 1;
+    // Trim LWS, keeping the offset of the first significant byte.
+    while (begin < i && (is(value_[begin], text::kWsp) || value_[begin] == '\r' ||
+                         value_[begin] == '\n'))
+        ++begin;
+    item = text::trim_lws(value_.substr(begin, i - begin));
+    offset = begin;
+    return true;
+}
+
+}  // namespace pushcore::sip

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds pushcore and runs every test: unit, C ABI, exported symbols, fuzz-corpus replay,
+# Python binding and interop, first in a normal build, then under ASan+UBSan; the
+# firmware configuration (SIP modules only, no OpenSSL, -Os) is built and its size shown.
+# Installs missing Debian packages itself. Usage: tests/run.sh [--quick] (skip the
+# sanitizer and firmware builds).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source tests/deps.sh
+pushcore_deps "${PUSHCORE_BUILD_DEPS[@]}" sip-tester
+jobs=$(nproc)
+
+build() {  # build DIR CMAKE-ARGS...
+  local dir=$1; shift
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs"
+}
+
+echo "== build: shared library, tests, examples"
+build build -DBUILD_SHARED_LIBS=ON
+(cd build && ctest --output-on-failure -j "$jobs")
+
+if [ "${1:-}" != "--quick" ]; then
+  echo "== build: AddressSanitizer + UndefinedBehaviorSanitizer"
+  build build-asan -DBUILD_SHARED_LIBS=OFF -DPUSHCORE_SANITIZE=ON -DPUSHCORE_BUILD_EXAMPLES=OFF
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$jobs")
+
+  echo "== build: firmware (SIP only, no OpenSSL, -Os, static)"
+  build build-firmware -DCMAKE_BUILD_TYPE=MinSizeRel -DBUILD_SHARED_LIBS=OFF \
+    -DPUSHCORE_USE_OPENSSL=OFF -DPUSHCORE_BUILD_TESTS=OFF -DPUSHCORE_BUILD_EXAMPLES=OFF
+  size -t build-firmware/libpushcore.a | tail -1 | awk '{print "firmware text bytes: " $1}'
+fi
