@@ -47,8 +47,26 @@ size_t find_crlf(std::string_view s, size_t from) noexcept {
     return p == std::string_view::npos ? s.size() : p;
 }
 
+// Offset of the first CR or LF in `line` that is not part of a fold (CRLF followed by
+// WSP), or npos. RFC 3261 7.3.1, 25.1: CRLF ends a line and CRLF WSP is LWS; a bare CR
+// or LF is allowed nowhere in a start line or header field (not even in a quoted-pair),
+// and another parser that took it for a line end would see different header fields.
+size_t bare_line_break(std::string_view line) noexcept {
+    for (size_t i = 0; i < line.size(); ++i) {
+        if (line[i] == '\r' && i + 2 < line.size() && line[i + 1] == '\n' &&
+            text::is(line[i + 2], text::kWsp))
+            ++i;
+        else if (line[i] == '\r' || line[i] == '\n')
+            return i;
+    }
+    return std::string_view::npos;
+}
+
 Status parse_start_line(std::string_view line, Message& out, Error& err) noexcept {
     constexpr std::string_view kVersion = "SIP/2.0";
+    size_t bare = bare_line_break(line);
+    if (bare != std::string_view::npos)
+        return err.fail(Status::bad_start_line, "bare CR or LF in start line", bare);
     if (line.size() >= 4 && iequals(line.substr(0, 4), "SIP/")) {
         // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (RFC 3261 7.2)
         if (line.size() < 11 || !iequals(line.substr(0, 7), kVersion) || line[7] != ' ')
@@ -108,6 +126,9 @@ Status parse_head(std::string_view head, Message& out, const Limits& limits,
         std::string_view line = head.substr(pos, end - pos);
         if (text::is(line[0], text::kWsp))
             return err.fail(Status::bad_header, "continuation line before any header field", pos);
+        size_t bare = bare_line_break(line);
+        if (bare != std::string_view::npos)
+            return err.fail(Status::bad_header, "bare CR or LF in header field", pos + bare);
         size_t colon = line.find(':');
         if (colon == std::string_view::npos)
             return err.fail(Status::bad_header, "header field without ':'", pos);

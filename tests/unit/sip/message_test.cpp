@@ -85,6 +85,14 @@ TEST_CASE("start line and header errors are precise") {
         {"SIP/2.0 200 OK\r\nl: 99999999999\r\n\r\n", Status::bad_content_length, 19},
         {"SIP/2.0 200 OK\r\nl: 70000\r\n\r\n", Status::limit_body_bytes, 19},
         {"SIP/2.0 200 OK\r\nl: 0\r\n", Status::truncated, 22},
+        // Found by fuzz_sip_message's line-break check: a bare LF or CR was kept inside a
+        // value, where a parser that splits lines at LF sees a header this one does not.
+        {"SIP/2.0 200 OK\r\nSubject: a\nContent-Length: 5\r\nl: 0\r\n\r\n", Status::bad_header,
+         26},
+        {"SIP/2.0 200 OK\r\nSubject: a\rb\r\n\r\n", Status::bad_header, 26},
+        {"SIP/2.0 200 OK\r\nSubject: a\r\n b\rc\r\n\r\n", Status::bad_header, 30},
+        {"SIP/2.0 200 O\nK\r\n\r\n", Status::bad_start_line, 13},
+        {"INVITE sip:a\rb SIP/2.0\r\n\r\n", Status::bad_start_line, 12},
     };
     for (const auto& c : cases) {
         Message m;
