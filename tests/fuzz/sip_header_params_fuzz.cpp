@@ -1,0 +1,68 @@
+// Fuzz target: scan_params (RFC 3261 19.1.1 uri-parameters and 25.1 generic-params) in
+// both syntaxes. ParamIterator must then walk what was accepted the way scan_params
+// read it: every name and unquoted value is made of the characters its syntax allows.
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "pushcore/sip/params.hpp"
+#include "pushcore/sip/uri.hpp"
+#include "pushcore/text/grammar.hpp"
+
+using namespace pushcore;
+
+namespace {
+
+// 1*(paramchar / %HH): the uri syntax's pname and unquoted pvalue.
+bool is_paramchars(std::string_view s) {
+    Error ignored;
+    if (s.empty() || text::check_escapes(s, ignored) != Status::ok) return false;
+    for (char c : s)
+        if (c != '%' && !text::is(c, text::kAlphanum | text::kMark | text::kParamUnreserved))
+            return false;
+    return true;
+}
+
+// token / host: the header syntax's unquoted gen-value. A host that is not a token is an
+// IPv6 reference, which the URI parser must accept as a host too.
+bool is_gen_value(std::string_view s) {
+    if (!s.empty() && s.front() == '[') {
+        sip::Uri uri;
+        Error ignored;
+        return sip::parse_uri("sip:" + std::string(s), uri, ignored) == Status::ok && uri.host == s;
+    }
+    return text::is_token(s);
+}
+
+void scan(std::string_view list_text, sip::ParamSyntax syntax) {
+    const bool uri = syntax == sip::ParamSyntax::uri;
+    size_t pos = 0;
+    Error err;
+    if (sip::scan_params(list_text, pos, syntax, err) != Status::ok) {
+        if (err.status == Status::ok || err.offset > list_text.size()) abort();
+        return;
+    }
+    if (pos > list_text.size()) abort();
+    std::string_view list = list_text.substr(0, pos);
+
+    sip::ParamIterator it(list);
+    sip::Param p;
+    while (it.next(p)) {
+        if (!(uri ? is_paramchars(p.name) : text::is_token(p.name))) abort();
+        if (p.has_value && !p.quoted && !(uri ? is_paramchars(p.value) : is_gen_value(p.value)))
+            abort();
+        if (uri && p.has_value) sip::decode_uri_param_value(p.value, p.quoted);
+        sip::Param found;
+        if (!sip::find_param(list, p.name, found) || !text::iequals(found.name, p.name)) abort();
+    }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    std::string_view list_text(reinterpret_cast<const char*>(data), size);
+    scan(list_text, sip::ParamSyntax::header);
+    scan(list_text, sip::ParamSyntax::uri);
+    return 0;
+}
