@@ -108,6 +108,10 @@ Status parse_delta_seconds(std::string_view value, uint32_t& out, Error& err) no
     return Status::ok;
 }
 
+bool same_contact(const Uri& a, const Uri& b) noexcept {
+    return a.user == b.user && text::iequals(a.host, b.host) && a.port == b.port;
+}
+
 std::string_view tag_of(std::string_view value) noexcept {
     NameAddr na;
     Error err;

@@ -8,6 +8,7 @@
 
 #include "pushcore/core/status.hpp"
 #include "pushcore/sip/message.hpp"
+#include "pushcore/sip/uri.hpp"
 
 namespace pushcore::sip {
 
@@ -33,6 +34,11 @@ Status top_via(const Message& m, Via& out, Error& err) noexcept;
 // delta-seconds (Expires, Min-Expires, the expires contact parameter): digits; values
 // above 2**32-1 saturate, as RFC 3261 10.2.1 tells registrars to treat large values.
 Status parse_delta_seconds(std::string_view value, uint32_t& out, Error& err) noexcept;
+
+// Whether two contact URIs name the same binding: same user, host (case-insensitive)
+// and port. RFC 3261 19.1.4 compares more, but parameters such as pn-* change between
+// registrations of one binding.
+bool same_contact(const Uri& a, const Uri& b) noexcept;
 
 // The tag parameter of a From or To value ("" when absent or unparseable).
 std::string_view tag_of(std::string_view name_addr_value) noexcept;

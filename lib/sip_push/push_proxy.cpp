@@ -1,0 +1,580 @@
+#include "pushcore/sip_push/push_proxy.hpp"
+
+#include <algorithm>
+
+#include "pushcore/sip/headers.hpp"
+#include "pushcore/sip/name_addr.hpp"
+#include "pushcore/sip/params.hpp"
+#include "pushcore/text/grammar.hpp"
+
+namespace pushcore::sip_push {
+
+using sip::HeaderId;
+
+namespace {
+
+constexpr uint64_t kTransactionLifetimeMs = 64 * 500;  // RFC 3261 Timer F / Timer H
+constexpr uint64_t kInviteLifetimeMs = 180000;         // RFC 3261 16.6 Timer C
+
+// "user@host" with the host lower-cased: the key of a binding table entry.
+std::string aor_key(const sip::Uri& uri) {
+    std::string key;
+    if (uri.has_user) text::append_decoded(key, uri.user);
+    key.push_back('@');
+    for (char c : uri.host) key.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+    return key;
+}
+
+// The transport address of a SIP URI: the host without IPv6 brackets, port or 5060.
+Peer address_of(const sip::Uri& uri, uint64_t flow) {
+    Peer p;
+    p.flow = flow;
+    p.host = std::string(uri.host);
+    if (uri.host_kind == sip::HostKind::ipv6) p.host = p.host.substr(1, p.host.size() - 2);
+    p.port = uri.has_port ? uri.port : (uri.secure ? 5061 : 5060);
+    return p;
+}
+
+}  // namespace
+
+Status PushProxy::create(ProxyConfig config, std::optional<PushProxy>& out, Error& err) {
+    if (!config.random.valid())
+        return err.fail(Status::invalid_argument, "no random source (set one in the config)", 0);
+    if (config.via_sent_by.empty() || !text::is_token(config.via_transport))
+        return err.fail(Status::invalid_argument, "via_sent_by and via_transport are required", 0);
+    if (config.min_expires > config.max_expires || config.default_expires == 0)
+        return err.fail(Status::invalid_argument, "expires limits are inconsistent", 0);
+    PushProxy proxy(std::move(config));
+    proxy.to_tag_ = proxy.new_token(8);
+    if (proxy.to_tag_.empty()) return err.fail(Status::internal, "random source failed", 0);
+    out.emplace(std::move(proxy));
+    return Status::ok;
+}
+
+std::string PushProxy::new_token(size_t bytes) {
+    std::string t;
+    if (!config_.random.append_token(t, bytes)) t.clear();
+    return t;
+}
+
+size_t PushProxy::binding_count() const noexcept {
+    size_t n = 0;
+    for (const auto& [aor, list] : bindings_) n += list.size();
+    return n;
+}
+
+void PushProxy::respond(const Peer& to, const sip::Message& request, uint16_t code,
+                        const std::vector<std::pair<std::string, std::string>>& headers) {
+    Output o;
+    o.to = to;
+    sip::begin_response(o.bytes, request, code, to_tag_);
+    sip::MessageWriter w(o.bytes);
+    for (const auto& [name, value] : headers) w.header(name, value);
+    w.finish();
+    outputs_.push_back(std::move(o));
+}
+
+Status PushProxy::receive(const Peer& from, const sip::Message& m, uint64_t now_ms, Error& err) {
+    if (!m.is_request) return on_response(m, now_ms, err);
+    return on_request(from, m, now_ms, err);
+}
+
+Status PushProxy::on_request(const Peer& from, const sip::Message& m, uint64_t now_ms,
+                             Error& err) {
+    sip::Via via;
+    if (sip::top_via(m, via, err) != Status::ok) return err.status;  // nowhere to answer
+    // RFC 3261 8.1.1: the mandatory header fields of a request.
+    const HeaderId mandatory[] = {HeaderId::from, HeaderId::to, HeaderId::call_id, HeaderId::cseq};
+    for (HeaderId id : mandatory) {
+        if (!m.find(id)) {
+            respond(from, m, 400);
+            return err.fail(Status::missing_header, "request lacks From, To, Call-ID or CSeq", 0);
+        }
+    }
+    sip::CSeq cseq;
+    const sip::Header* cseq_h = m.find(HeaderId::cseq);
+    if (sip::parse_cseq(cseq_h->value, cseq, err) != Status::ok || cseq.method != m.method) {
+        respond(from, m, 400);
+        return err.fail(Status::bad_header, "CSeq method differs from the request method",
+                        cseq_h->offset);
+    }
+    std::string branch(via.branch);
+
+    if (m.method == "ACK") {
+        auto absorbed = std::find(rejected_invites_.begin(), rejected_invites_.end(), branch);
+        if (absorbed != rejected_invites_.end()) return Status::ok;  // ACK to our own 4xx
+        auto f = forwarded_.find(branch);
+        if (f != forwarded_.end()) return forward(from, m, m.request_uri, f->second.to, now_ms);
+    }
+    if (m.method == "CANCEL") {
+        for (auto it = held_.begin(); it != held_.end(); ++it) {
+            if (it->branch != branch || !it->invite) continue;
+            // RFC 3261 16.10: 200 to the CANCEL, 487 to the held INVITE.
+            respond(from, m, 200);
+            sip::Message invite;
+            Error ignored;
+            std::string raw = it->raw;
+            Peer caller = it->from;
+            held_.erase(it);
+            if (sip::parse_datagram(raw, invite, sip::Limits{}, ignored) == Status::ok) {
+                respond(caller, invite, 487);
+                rejected_invites_.push_back(branch);
+            }
+            Event ev;
+            ev.type = Event::Type::request_rejected;
+            ev.code = 487;
+            events_.push_back(std::move(ev));
+            return Status::ok;
+        }
+        auto f = forwarded_.find(branch);
+        if (f != forwarded_.end()) return forward(from, m, m.request_uri, f->second.to, now_ms);
+        respond(from, m, 481);
+        return Status::ok;
+    }
+    if (m.method == "REGISTER") return on_register(from, m, now_ms, err);
+
+    // A retransmission of a request we hold or forwarded.
+    for (const Held& h : held_) {
+        if (h.branch == branch) {
+            if (h.invite) respond(from, m, 100);
+            return Status::ok;
+        }
+    }
+    if (auto f = forwarded_.find(branch); f != forwarded_.end())
+        return forward(from, m, m.request_uri, f->second.to, now_ms);
+
+    sip::Uri ruri;
+    if (sip::parse_uri(m.request_uri, ruri, err) != Status::ok) {
+        respond(from, m, 416);
+        return err.status;
+    }
+    // In-dialog requests (To tag) are routed by their Request-URI.
+    if (!sip::tag_of(m.find(HeaderId::to)->value).empty())
+        return forward(from, m, m.request_uri, address_of(ruri, 0), now_ms);
+    if (!ruri.has_user) {
+        respond(from, m, m.method == "OPTIONS" ? 200 : 404);
+        return Status::ok;
+    }
+
+    auto entry = bindings_.find(aor_key(ruri));
+    if (entry == bindings_.end() || entry->second.empty()) {
+        respond(from, m, 404);
+        return Status::ok;
+    }
+    // The most recent binding receives the request (no forking).
+    const Binding& b = entry->second.back();
+    if (!b.push) return forward(from, m, b.contact, b.target, now_ms);
+
+    // draft 5.3: a new-dialog or standalone request for a binding with push parameters
+    // triggers a push request; the REGISTER it causes triggers forwarding.
+    if (held_.size() >= config_.max_held_requests) {
+        respond(from, m, 503, {{"Retry-After", "5"}});
+        return err.fail(Status::limit_held_requests, "held request limit reached", 0);
+    }
+    bool already_pushed = std::any_of(held_.begin(), held_.end(),
+                                      [&](const Held& h) { return h.binding_id == b.id; });
+    Held h;
+    h.binding_id = b.id;
+    h.aor = entry->first;
+    h.raw = std::string(m.raw);
+    h.from = from;
+    h.branch = branch;
+    h.invite = m.method == "INVITE";
+    h.deadline = now_ms + config_.hold_timeout_ms;
+    held_.push_back(std::move(h));
+    if (m.method == "INVITE") respond(from, m, 100);
+    // One push wakes the UA for every request waiting on it.
+    if (!already_pushed) emit_push(entry->first, b, PushReason::request);
+    return Status::ok;
+}
+
+void PushProxy::emit_push(const std::string& aor, const Binding& b, PushReason reason) {
+    // draft 5.3: the SIP request MUST NOT be the push payload; the event carries none.
+    Event ev;
+    ev.type = Event::Type::push_request;
+    ev.binding_id = b.id;
+    ev.aor = aor;
+    ev.contact = b.contact;
+    ev.push = *b.push;
+    ev.reason = reason;
+    events_.push_back(std::move(ev));
+}
+
+Status PushProxy::on_register(const Peer& from, const sip::Message& m, uint64_t now_ms,
+                              Error& err) {
+    sip::NameAddr to;
+    const sip::Header* to_h = m.find(HeaderId::to);
+    if (sip::parse_name_addr(to_h->value, to, err) != Status::ok || !to.is_sip) {
+        respond(from, m, 400);
+        if (err.status == Status::ok) err.fail(Status::bad_uri, "To is not a SIP URI", 0);
+        err.offset += to_h->offset;
+        return err.status;
+    }
+    const std::string aor = aor_key(to.sip);
+
+    uint32_t header_expires = config_.default_expires;
+    if (const sip::Header* e = m.find(HeaderId::expires)) {
+        if (sip::parse_delta_seconds(e->value, header_expires, err) != Status::ok) {
+            respond(from, m, 400);
+            err.offset += e->offset;
+            return err.status;
+        }
+    }
+
+    struct Change {
+        std::string contact;
+        sip::Uri uri;
+        std::optional<PushInfo> push;
+        uint32_t expires;
+    };
+    std::vector<Change> changes;
+    bool wildcard = false;
+    std::optional<std::string> push_provider;
+
+    for (const auto& h : m.headers) {
+        if (h.id != HeaderId::contact) continue;
+        sip::ListIterator it(h.value);
+        std::string_view item;
+        size_t at;
+        while (it.next(item, at)) {
+            if (item == "*") {
+                wildcard = true;
+                continue;
+            }
+            sip::NameAddr na;
+            if (sip::parse_name_addr(item, na, err) != Status::ok || !na.is_sip) {
+                respond(from, m, 400);
+                if (err.status == Status::ok) err.fail(Status::bad_uri, "Contact is not SIP", 0);
+                err.offset += h.offset + at;
+                return err.status;
+            }
+            uint32_t expires = header_expires;
+            sip::Param p;
+            if (sip::find_param(na.params, "expires", p) &&
+                sip::parse_delta_seconds(p.value, expires, err) != Status::ok) {
+                respond(from, m, 400);
+                err.offset += h.offset + at;
+                return err.status;
+            }
+            expires = std::min(expires, config_.max_expires);
+            if (expires > 0 && expires < config_.min_expires) {
+                // RFC 3261 10.3 step 7.
+                respond(from, m, 423, {{"Min-Expires", std::to_string(config_.min_expires)}});
+                return Status::ok;
+            }
+            PushParams pp;
+            if (read_push_params(na.sip.params, pp, err) != Status::ok) {
+                respond(from, m, 400);
+                err.offset += h.offset + at + static_cast<size_t>(na.sip.params.data() - item.data());
+                return err.status;
+            }
+            Change c{std::string(na.uri), na.sip, std::nullopt, expires};
+            if (pp.any() && expires > 0) {
+                if (config_.providers.validate(pp, err) != Status::ok) {
+                    // draft 5.3: unsupported provider or missing information -> forward
+                    // the REGISTER or answer 555 listing the supported services.
+                    if (config_.forward_unsupported_to)
+                        return forward(from, m, m.request_uri, *config_.forward_unsupported_to,
+                                       now_ms);
+                    PushCaps caps;
+                    for (const auto& rule : config_.providers.rules()) caps.pns.push_back(rule.name);
+                    std::vector<std::pair<std::string, std::string>> headers;
+                    for (auto& v : feature_caps_values(caps, config_.pns_style))
+                        headers.emplace_back("Feature-Caps", std::move(v));
+                    headers.emplace_back("Warning",
+                                         std::string("399 pushcore \"") + err.reason + "\"");
+                    respond(from, m, 555, headers);
+                    return Status::ok;
+                }
+                c.push = to_info(pp);
+                push_provider = c.push->provider;
+            }
+            changes.push_back(std::move(c));
+        }
+    }
+    if (wildcard && (!changes.empty() || header_expires != 0)) {
+        respond(from, m, 400);  // RFC 3261 10.3 step 6
+        return err.fail(Status::bad_header, "Contact '*' needs Expires: 0 and no other contact", 0);
+    }
+
+    std::vector<Binding>& list = bindings_[aor];
+    if (wildcard) {
+        while (!list.empty()) remove_binding(aor, list.size() - 1, now_ms);
+    }
+    std::vector<uint64_t> refreshed;
+    for (Change& c : changes) {
+        // A woken UA may come back from a new address: the same PRID is the same binding.
+        auto same = [&c](const Binding& b) {
+            if (c.push && b.push && text::iequals(b.push->provider, c.push->provider) &&
+                b.push->prid == c.push->prid)
+                return true;
+            sip::Uri bu;
+            Error e;
+            return sip::parse_uri(b.contact, bu, e) == Status::ok && sip::same_contact(bu, c.uri);
+        };
+        auto found = std::find_if(list.begin(), list.end(), same);
+        if (c.expires == 0) {
+            if (found != list.end()) remove_binding(aor, static_cast<size_t>(found - list.begin()), now_ms);
+            continue;
+        }
+        if (found == list.end()) {
+            if (binding_count() >= config_.max_bindings) {
+                respond(from, m, 503, {{"Retry-After", "60"}});
+                return err.fail(Status::limit_bindings, "binding table full", 0);
+            }
+            list.push_back(Binding{});
+            list.back().id = next_binding_id_++;
+            found = list.end() - 1;
+        } else if (found != list.end() - 1) {
+            // Keep the most recently registered binding last: it receives requests.
+            std::rotate(found, found + 1, list.end());
+            found = list.end() - 1;
+        }
+        Binding& b = *found;
+        b.contact = std::move(c.contact);
+        b.push = std::move(c.push);
+        b.expires_at = now_ms + uint64_t{c.expires} * 1000;
+        b.peer = from;
+        b.target = address_of(c.uri, from.flow);
+        b.reregister_at = PUSHCORE_NO_DEADLINE;
+        if (b.push && config_.reregister_pushes) {
+            // RFC 8599: push early enough for the refresh to arrive before expiry.
+            uint64_t margin = std::min<uint64_t>(config_.reregister_margin_s, c.expires / 2);
+            b.reregister_at = b.expires_at - margin * 1000;
+        }
+        refreshed.push_back(b.id);
+        Event ev;
+        ev.type = Event::Type::binding_updated;
+        ev.binding_id = b.id;
+        ev.aor = aor;
+        ev.contact = b.contact;
+        ev.expires = c.expires;
+        if (b.push) ev.push = *b.push;
+        events_.push_back(std::move(ev));
+    }
+
+    std::vector<std::pair<std::string, std::string>> headers;
+    for (const Binding& b : list) {
+        uint64_t left = b.expires_at > now_ms ? (b.expires_at - now_ms + 999) / 1000 : 0;
+        headers.emplace_back("Contact", "<" + b.contact + ">;expires=" + std::to_string(left));
+    }
+    if (push_provider) {
+        // draft 5.3: the 200 MUST carry +sip.pns naming the supported provider.
+        PushCaps caps;
+        caps.pns.push_back(*push_provider);
+        caps.pnsreg = config_.reregister_pushes;
+        if (caps.pnsreg) caps.pnsreg_seconds = config_.reregister_margin_s;
+        for (auto& v : feature_caps_values(caps, config_.pns_style))
+            headers.emplace_back("Feature-Caps", std::move(v));
+    }
+    respond(from, m, 200, headers);
+    if (list.empty()) bindings_.erase(aor);
+
+    // draft 5.3: the REGISTER that the push caused, now successful, releases the requests.
+    for (uint64_t id : refreshed) {
+        auto entry = bindings_.find(aor);
+        if (entry == bindings_.end()) break;
+        for (const Binding& b : entry->second)
+            if (b.id == id) release_held(b, now_ms);
+    }
+    return Status::ok;
+}
+
+void PushProxy::release_held(const Binding& b, uint64_t now_ms) {
+    for (auto it = held_.begin(); it != held_.end();) {
+        if (it->binding_id != b.id) {
+            ++it;
+            continue;
+        }
+        Held h = std::move(*it);
+        it = held_.erase(it);
+        sip::Message m;
+        Error err;
+        if (sip::parse_datagram(h.raw, m, sip::Limits{}, err) == Status::ok)
+            forward(h.from, m, b.contact, b.target, now_ms);
+    }
+}
+
+void PushProxy::reject_held(uint64_t binding_id, uint16_t code, uint64_t now_ms) {
+    (void)now_ms;
+    for (auto it = held_.begin(); it != held_.end();) {
+        if (it->binding_id != binding_id) {
+            ++it;
+            continue;
+        }
+        sip::Message m;
+        Error err;
+        if (sip::parse_datagram(it->raw, m, sip::Limits{}, err) == Status::ok) {
+            respond(it->from, m, code);
+            if (it->invite) rejected_invites_.push_back(it->branch);
+        }
+        Event ev;
+        ev.type = Event::Type::request_rejected;
+        ev.binding_id = binding_id;
+        ev.aor = it->aor;
+        ev.code = code;
+        events_.push_back(std::move(ev));
+        it = held_.erase(it);
+    }
+    if (rejected_invites_.size() > 1024)  // ACKs arrive within Timer H; keep a bounded window
+        rejected_invites_.erase(rejected_invites_.begin(), rejected_invites_.begin() + 512);
+}
+
+void PushProxy::remove_binding(const std::string& aor, size_t index, uint64_t now_ms) {
+    std::vector<Binding>& list = bindings_[aor];
+    Binding b = std::move(list[index]);
+    list.erase(list.begin() + static_cast<std::ptrdiff_t>(index));
+    reject_held(b.id, 480, now_ms);
+    Event ev;
+    ev.type = Event::Type::binding_removed;
+    ev.binding_id = b.id;
+    ev.aor = aor;
+    ev.contact = b.contact;
+    events_.push_back(std::move(ev));
+}
+
+Status PushProxy::forward(const Peer& from, const sip::Message& m, std::string_view request_uri,
+                          const Peer& to, uint64_t now_ms) {
+    // RFC 3261 16.6: decrement Max-Forwards (483 at zero), push our Via.
+    uint32_t max_forwards = 70;
+    if (const sip::Header* mf = m.find(HeaderId::max_forwards)) {
+        Error e;
+        if (sip::parse_delta_seconds(mf->value, max_forwards, e) != Status::ok) max_forwards = 70;
+        if (max_forwards == 0) {
+            if (m.method != "ACK") respond(from, m, 483);
+            return Status::ok;
+        }
+        --max_forwards;
+    }
+    sip::Via via;
+    Error err;
+    sip::top_via(m, via, err);
+    std::string caller_branch(via.branch);
+    auto found = forwarded_.find(caller_branch);
+    std::string ours;
+    if (found != forwarded_.end()) {
+        ours = found->second.branch;  // retransmission, ACK or CANCEL: same branch (16.10)
+    } else {
+        ours = "z9hG4bK" + new_token(10);
+        Forwarded f{from, to, ours, now_ms + (m.method == "INVITE" ? kInviteLifetimeMs
+                                                                    : kTransactionLifetimeMs)};
+        if (!caller_branch.empty() && m.method != "ACK") {
+            forwarded_.emplace(caller_branch, f);
+            by_our_branch_.emplace(ours, caller_branch);
+        }
+    }
+    Output o;
+    o.to = to;
+    sip::MessageWriter w(o.bytes);
+    w.request(m.method, request_uri);
+    w.header("Via", "SIP/2.0/" + config_.via_transport + " " + config_.via_sent_by +
+                        ";branch=" + ours);
+    w.header("Max-Forwards", std::to_string(max_forwards));
+    for (const auto& h : m.headers) {
+        if (h.id == HeaderId::max_forwards || h.id == HeaderId::content_length) continue;
+        w.header(h.name, h.value);
+    }
+    w.finish(m.body);
+    outputs_.push_back(std::move(o));
+    return Status::ok;
+}
+
+Status PushProxy::on_response(const sip::Message& m, uint64_t now_ms, Error& err) {
+    sip::Via via;
+    if (sip::top_via(m, via, err) != Status::ok) return err.status;
+    auto ours = by_our_branch_.find(std::string(via.branch));
+    if (ours == by_our_branch_.end())
+        return err.fail(Status::unexpected_message, "response to no forwarded request", 0);
+    auto f = forwarded_.find(ours->second);
+    if (f == forwarded_.end())
+        return err.fail(Status::unexpected_message, "response to no forwarded request", 0);
+    // RFC 3261 16.7 step 3: remove our Via (the first via-parm) and relay.
+    Output o;
+    o.to = f->second.from;
+    sip::MessageWriter w(o.bytes);
+    w.response(m.status_code, m.reason);
+    bool removed = false;
+    for (const auto& h : m.headers) {
+        if (h.id == HeaderId::content_length) continue;
+        if (h.id == HeaderId::via && !removed) {
+            removed = true;
+            sip::ListIterator it(h.value);
+            std::string_view item;
+            size_t at;
+            it.next(item, at);  // ours
+            std::string rest;
+            while (it.next(item, at)) rest.append(rest.empty() ? "" : ", ").append(item);
+            if (!rest.empty()) w.header(h.name, rest);
+            continue;
+        }
+        w.header(h.name, h.value);
+    }
+    w.finish(m.body);
+    outputs_.push_back(std::move(o));
+    if (m.status_code >= 200)
+        f->second.forget_at = std::min(f->second.forget_at, now_ms + kTransactionLifetimeMs);
+    return Status::ok;
+}
+
+Status PushProxy::push_failed(uint64_t binding_id, uint64_t now_ms) {
+    bool any = std::any_of(held_.begin(), held_.end(),
+                           [&](const Held& h) { return h.binding_id == binding_id; });
+    if (!any) return Status::not_found;
+    // draft 5.3: not able to contact the push provider -> MUST reject the request.
+    reject_held(binding_id, 480, now_ms);
+    return Status::ok;
+}
+
+bool PushProxy::next_output(Output& out) {
+    if (outputs_.empty()) return false;
+    out = std::move(outputs_.front());
+    outputs_.pop_front();
+    return true;
+}
+
+bool PushProxy::next_event(Event& out) {
+    if (events_.empty()) return false;
+    out = std::move(events_.front());
+    events_.pop_front();
+    return true;
+}
+
+uint64_t PushProxy::next_deadline() const noexcept {
+    uint64_t d = PUSHCORE_NO_DEADLINE;
+    for (const Held& h : held_) d = std::min(d, h.deadline);
+    for (const auto& [aor, list] : bindings_)
+        for (const Binding& b : list) d = std::min({d, b.expires_at, b.reregister_at});
+    for (const auto& [branch, f] : forwarded_) d = std::min(d, f.forget_at);
+    return d;
+}
+
+void PushProxy::on_timeout(uint64_t now_ms) {
+    // Held requests whose REGISTER did not come in time (draft 5.3: reject).
+    std::vector<uint64_t> late;
+    for (const Held& h : held_)
+        if (h.deadline <= now_ms) late.push_back(h.binding_id);
+    for (uint64_t id : late) reject_held(id, 480, now_ms);
+
+    for (auto it = bindings_.begin(); it != bindings_.end();) {
+        std::vector<Binding>& list = it->second;
+        for (size_t i = list.size(); i-- > 0;) {
+            if (list[i].expires_at <= now_ms) {
+                remove_binding(it->first, i, now_ms);  // never push for an expired binding
+            } else if (list[i].reregister_at <= now_ms) {
+                list[i].reregister_at = PUSHCORE_NO_DEADLINE;  // once per registration
+                emit_push(it->first, list[i], PushReason::reregister);
+            }
+        }
+        it = list.empty() ? bindings_.erase(it) : std::next(it);
+    }
+    for (auto it = forwarded_.begin(); it != forwarded_.end();) {
+        if (it->second.forget_at <= now_ms) {
+            by_our_branch_.erase(it->second.branch);
+            it = forwarded_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+}  // namespace pushcore::sip_push
