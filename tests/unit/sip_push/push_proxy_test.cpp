@@ -1,0 +1,400 @@
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "pushcore/sip/headers.hpp"
+#include "pushcore/sip_push/push_proxy.hpp"
+#include "support/sip_test_util.hpp"
+
+using namespace pushcore;
+using namespace pushcore::sip_push;
+using test::header;
+using test::parse;
+using test::Parsed;
+using Event = PushProxy::Event;
+
+namespace {
+
+const Peer kPhone{1, "192.0.2.10", 5070};
+const Peer kPhoneAwake{2, "192.0.2.99", 6000};  // the woken phone, from a new address
+const Peer kCaller{3, "198.51.100.7", 5060};
+
+const char* kApnsContact =
+    "<sip:alice@192.0.2.10:5070;pn-provider=apns;pn-param=DEF123GHIJ.com.example.app;"
+    "pn-prid=00fc13adff78512>";
+
+ProxyConfig config() {
+    ProxyConfig c;
+    c.random = test::deterministic_random();
+    c.via_sent_by = "proxy.example.com:5060";
+    return c;
+}
+
+PushProxy make(ProxyConfig c = config()) {
+    std::optional<PushProxy> p;
+    Error err;
+    REQUIRE(PushProxy::create(std::move(c), p, err) == Status::ok);
+    return std::move(*p);
+}
+
+std::string register_msg(std::string contact, std::string extra = "", int cseq = 1,
+                         std::string branch = "z9hG4bKreg") {
+    return "REGISTER sip:example.com SIP/2.0\r\n"
+           "Via: SIP/2.0/TCP 192.0.2.10:5070;branch=" + branch + std::to_string(cseq) + "\r\n"
+           "Max-Forwards: 70\r\nFrom: <sip:alice@example.com>;tag=a1\r\n"
+           "To: <sip:alice@example.com>\r\nCall-ID: reg-call\r\n"
+           "CSeq: " + std::to_string(cseq) + " REGISTER\r\nContact: " + contact + "\r\n" + extra +
+           "Content-Length: 0\r\n\r\n";
+}
+
+std::string request_msg(std::string method, std::string branch = "z9hG4bKinv1",
+                        std::string extra = "") {
+    return method + " sip:alice@example.com SIP/2.0\r\n"
+           "Via: SIP/2.0/UDP 198.51.100.7:5060;branch=" + branch + "\r\n"
+           "Max-Forwards: 70\r\nFrom: <sip:bob@example.org>;tag=b1\r\n"
+           "To: <sip:alice@example.com>\r\nCall-ID: call-1\r\nCSeq: 1 " + method + "\r\n" +
+           extra + "Content-Length: 4\r\n\r\nv=0\n";
+}
+
+Status feed(PushProxy& p, const Peer& from, const std::string& text, uint64_t now = 0) {
+    Parsed m = parse(text);
+    Error err;
+    return p.receive(from, m.msg, now, err);
+}
+
+std::vector<PushProxy::Output> drain(PushProxy& p) {
+    std::vector<PushProxy::Output> all;
+    PushProxy::Output o;
+    while (p.next_output(o)) all.push_back(o);
+    return all;
+}
+
+std::vector<Event> events(PushProxy& p) {
+    std::vector<Event> all;
+    Event e;
+    while (p.next_event(e)) all.push_back(e);
+    return all;
+}
+
+Parsed only_output(PushProxy& p, const Peer& to) {
+    auto out = drain(p);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].to.flow == to.flow);
+    return parse(out[0].bytes);
+}
+
+// Registers the apns binding and clears the queues.
+void register_apns(PushProxy& p, uint64_t now = 0) {
+    REQUIRE(feed(p, kPhone, register_msg(kApnsContact, "Expires: 600\r\n"), now) == Status::ok);
+    drain(p);
+    events(p);
+}
+
+}  // namespace
+
+TEST_CASE("proxy: supported REGISTER -> 200 with Contact and +sip.pns (draft 5.3)") {
+    PushProxy p = make();
+    REQUIRE(feed(p, kPhone, register_msg(kApnsContact, "Expires: 600\r\n")) == Status::ok);
+    Parsed ok = only_output(p, kPhone);
+    CHECK(ok->status_code == 200);
+    CHECK(header(ok, "Contact") == std::string(kApnsContact) + ";expires=600");
+    CHECK(header(ok, "Feature-Caps") == "*;+sip.pns=\"apns\";+sip.pnsreg=\"120\"");
+    CHECK(header(ok, "To").find(";tag=") != std::string::npos);
+    auto ev = events(p);
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].type == Event::Type::binding_updated);
+    CHECK(ev[0].aor == "alice@example.com");
+    CHECK(ev[0].push.prid == "00fc13adff78512");
+    CHECK(p.binding_count() == 1);
+}
+
+TEST_CASE("proxy: REGISTER without push parameters is a plain registration") {
+    PushProxy p = make();
+    REQUIRE(feed(p, kPhone, register_msg("<sip:alice@192.0.2.10:5070>")) == Status::ok);
+    Parsed ok = only_output(p, kPhone);
+    CHECK(ok->status_code == 200);
+    CHECK_FALSE(ok->find("Feature-Caps"));
+    CHECK(header(ok, "Contact") == "<sip:alice@192.0.2.10:5070>;expires=3600");
+}
+
+TEST_CASE("proxy: unsupported or incomplete push info -> 555 listing services (draft 5.3)") {
+    struct Case {
+        const char* contact;
+        const char* warning;
+    };
+    const Case cases[] = {
+        {"<sip:alice@h;pn-provider=acme;pn-prid=x>", "pn-provider not supported"},
+        {"<sip:alice@h;pn-provider=fcm;pn-param=123>", "pn-prid missing"},
+        {"<sip:alice@h;pn-provider=fcm;pn-prid=tok>", "pn-param missing"},
+        {"<sip:alice@h;pn-prid=tok>", "pn-provider missing"},
+        {"<sip:alice@h;pn-provider=apns;pn-param=T.app;pn-prid=nothex>", "hexadecimal"},
+    };
+    for (const auto& c : cases) {
+        INFO(std::string(c.contact));
+        PushProxy p = make();
+        REQUIRE(feed(p, kPhone, register_msg(c.contact)) == Status::ok);
+        auto out = drain(p);
+        REQUIRE(out.size() == 1);
+        Parsed r = parse(out[0].bytes);
+        CHECK(r->status_code == 555);
+        CHECK(r->count(sip::HeaderId::feature_caps) == 3);  // RFC 8599: one value each
+        CHECK(header(r, "Feature-Caps") == "*;+sip.pns=\"apns\"");
+        CHECK(header(r, "Warning").find(c.warning) != std::string::npos);
+        CHECK(p.binding_count() == 0);
+    }
+}
+
+TEST_CASE("proxy: the draft's list style, and forwarding instead of 555") {
+    ProxyConfig c = config();
+    c.pns_style = PnsStyle::list;
+    PushProxy p = make(c);
+    REQUIRE(feed(p, kPhone, register_msg("<sip:alice@h;pn-provider=acme;pn-prid=x>")) ==
+            Status::ok);
+    Parsed r = only_output(p, kPhone);
+    CHECK(header(r, "Feature-Caps") == "*;+sip.pns=\"apns,fcm,webpush\"");
+
+    ProxyConfig fwd = config();
+    fwd.forward_unsupported_to = Peer{0, "203.0.113.5", 5060};
+    PushProxy q = make(fwd);
+    REQUIRE(feed(q, kPhone, register_msg("<sip:alice@h;pn-provider=acme;pn-prid=x>")) ==
+            Status::ok);
+    auto out = drain(q);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].to.host == "203.0.113.5");
+    Parsed forwarded = parse(out[0].bytes);
+    CHECK(forwarded->method == "REGISTER");
+    CHECK(header(forwarded, "Via").rfind("SIP/2.0/UDP proxy.example.com:5060;branch=z9hG4bK", 0) ==
+          0);
+    CHECK(forwarded->count(sip::HeaderId::via) == 2);
+    CHECK(header(forwarded, "Max-Forwards") == "69");
+    CHECK(q.binding_count() == 0);
+}
+
+TEST_CASE("proxy: INVITE -> push, hold, forward after the woken UA's REGISTER") {
+    PushProxy p = make();
+    register_apns(p);
+    REQUIRE(feed(p, kCaller, request_msg("INVITE"), 1000) == Status::ok);
+    Parsed trying = only_output(p, kCaller);
+    CHECK(trying->status_code == 100);
+    auto ev = events(p);
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].type == Event::Type::push_request);
+    CHECK(ev[0].reason == PushProxy::PushReason::request);
+    CHECK(ev[0].push.provider == "apns");
+    CHECK(ev[0].push.prid == "00fc13adff78512");
+    CHECK(ev[0].push.param == "DEF123GHIJ.com.example.app");
+    CHECK(ev[0].aor == "alice@example.com");
+    CHECK(p.held_count() == 1);
+
+    // A MESSAGE for the same binding waits too, without a second push.
+    REQUIRE(feed(p, kCaller, request_msg("MESSAGE", "z9hG4bKmsg1"), 1100) == Status::ok);
+    CHECK(drain(p).empty());
+    CHECK(events(p).empty());
+
+    // The woken phone re-registers from a new address; same PRID, same binding.
+    std::string awake =
+        "<sip:alice@192.0.2.99:6000;pn-provider=apns;pn-param=DEF123GHIJ.com.example.app;"
+        "pn-prid=00fc13adff78512>";
+    REQUIRE(feed(p, kPhoneAwake, register_msg(awake, "", 2), 2000) == Status::ok);
+    auto out = drain(p);
+    REQUIRE(out.size() == 3);
+    CHECK(parse(out[0].bytes)->status_code == 200);  // the 200 goes out before forwarding
+    Parsed invite = parse(out[1].bytes);
+    CHECK(invite->method == "INVITE");
+    CHECK(invite->request_uri == awake.substr(1, awake.size() - 2));
+    CHECK(out[1].to.host == "192.0.2.99");
+    CHECK(out[1].to.port == 6000);
+    CHECK(out[1].to.flow == kPhoneAwake.flow);
+    CHECK(invite->count(sip::HeaderId::via) == 2);
+    CHECK(header(invite, "Max-Forwards") == "69");
+    CHECK(invite->body == "v=0\n");
+    CHECK(parse(out[2].bytes)->method == "MESSAGE");
+    CHECK(p.held_count() == 0);
+    CHECK(p.binding_count() == 1);
+
+    // The callee's 180 is relayed to the caller without our Via.
+    std::string ringing;
+    sip::begin_response(ringing, invite.msg, 180, "callee");
+    sip::MessageWriter(ringing).finish();
+    REQUIRE(feed(p, kPhoneAwake, ringing, 2100) == Status::ok);
+    Parsed relayed = only_output(p, kCaller);
+    CHECK(relayed->status_code == 180);
+    CHECK(relayed->count(sip::HeaderId::via) == 1);
+    CHECK(header(relayed, "Via") == "SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bKinv1");
+
+    // A second REGISTER (say, a retransmission) forwards nothing again.
+    REQUIRE(feed(p, kPhoneAwake, register_msg(awake, "", 3), 2200) == Status::ok);
+    auto again = drain(p);
+    REQUIRE(again.size() == 1);
+    CHECK(parse(again[0].bytes)->status_code == 200);
+}
+
+TEST_CASE("proxy: a rejected REGISTER does not release held requests") {
+    PushProxy p = make();
+    register_apns(p);
+    REQUIRE(feed(p, kCaller, request_msg("INVITE"), 0) == Status::ok);
+    drain(p);
+    REQUIRE(feed(p, kPhone, register_msg(kApnsContact, "Expires: 5\r\n", 2), 10) == Status::ok);
+    Parsed brief = only_output(p, kPhone);
+    CHECK(brief->status_code == 423);
+    CHECK(header(brief, "Min-Expires") == "60");
+    CHECK(p.held_count() == 1);
+}
+
+TEST_CASE("proxy: no REGISTER in time -> 480, and the caller's ACK is absorbed") {
+    PushProxy p = make();
+    register_apns(p);
+    REQUIRE(feed(p, kCaller, request_msg("INVITE"), 1000) == Status::ok);
+    drain(p);
+    events(p);
+    CHECK(p.next_deadline() == 31000);
+    p.on_timeout(31000);
+    Parsed rejected = only_output(p, kCaller);
+    CHECK(rejected->status_code == 480);
+    auto ev = events(p);
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].type == Event::Type::request_rejected);
+    CHECK(ev[0].code == 480);
+    std::string ack = request_msg("ACK");
+    REQUIRE(feed(p, kCaller, ack, 31100) == Status::ok);
+    CHECK(drain(p).empty());
+}
+
+TEST_CASE("proxy: the host reports a failed push -> 480 (draft 5.3)") {
+    PushProxy p = make();
+    register_apns(p);
+    CHECK(p.push_failed(1, 0) == Status::not_found);
+    REQUIRE(feed(p, kCaller, request_msg("MESSAGE", "z9hG4bKm"), 0) == Status::ok);
+    auto ev = events(p);
+    REQUIRE(ev.size() == 1);
+    REQUIRE(p.push_failed(ev[0].binding_id, 5) == Status::ok);
+    Parsed r = only_output(p, kCaller);
+    CHECK(r->status_code == 480);
+    CHECK(p.held_count() == 0);
+}
+
+TEST_CASE("proxy: CANCEL of a held INVITE -> 200 and 487") {
+    PushProxy p = make();
+    register_apns(p);
+    REQUIRE(feed(p, kCaller, request_msg("INVITE"), 0) == Status::ok);
+    drain(p);
+    REQUIRE(feed(p, kCaller, request_msg("CANCEL"), 10) == Status::ok);
+    auto out = drain(p);
+    REQUIRE(out.size() == 2);
+    CHECK(parse(out[0].bytes)->status_code == 200);
+    Parsed terminated = parse(out[1].bytes);
+    CHECK(terminated->status_code == 487);
+    CHECK(header(terminated, "CSeq") == "1 INVITE");
+    CHECK(p.held_count() == 0);
+    REQUIRE(feed(p, kCaller, request_msg("CANCEL", "z9hG4bKnone"), 20) == Status::ok);
+    CHECK(only_output(p, kCaller)->status_code == 481);
+}
+
+TEST_CASE("proxy: re-registration push a margin before expiry, never after removal") {
+    PushProxy p = make();
+    register_apns(p, 0);
+    CHECK(p.next_deadline() == (600 - 120) * 1000);
+    p.on_timeout(480000);
+    auto ev = events(p);
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].type == Event::Type::push_request);
+    CHECK(ev[0].reason == PushProxy::PushReason::reregister);
+    CHECK(p.next_deadline() == 600000);  // once per registration; next: expiry
+    p.on_timeout(600000);
+    ev = events(p);
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].type == Event::Type::binding_removed);
+    CHECK(p.binding_count() == 0);
+    CHECK(p.next_deadline() == PUSHCORE_NO_DEADLINE);
+
+    // Unregistered before the margin: no push.
+    PushProxy q = make();
+    register_apns(q, 0);
+    REQUIRE(feed(q, kPhone, register_msg(kApnsContact, "Expires: 0\r\n", 2), 1000) == Status::ok);
+    CHECK(only_output(q, kPhone)->status_code == 200);
+    CHECK(events(q)[0].type == Event::Type::binding_removed);
+    q.on_timeout(480000);
+    CHECK(events(q).empty());
+}
+
+TEST_CASE("proxy: wildcard removal, plain bindings forward at once, 404, 483") {
+    PushProxy p = make();
+    REQUIRE(feed(p, kPhone, register_msg("<sip:alice@192.0.2.10:5070>")) == Status::ok);
+    drain(p);
+    REQUIRE(feed(p, kCaller, request_msg("MESSAGE", "z9hG4bKm2"), 0) == Status::ok);
+    auto out = drain(p);
+    REQUIRE(out.size() == 1);
+    CHECK(parse(out[0].bytes)->method == "MESSAGE");
+    CHECK(out[0].to.port == 5070);
+
+    REQUIRE(feed(p, kPhone, register_msg("*", "Expires: 0\r\n", 2)) == Status::ok);
+    CHECK(only_output(p, kPhone)->status_code == 200);
+    CHECK(p.binding_count() == 0);
+    REQUIRE(feed(p, kPhone, register_msg("*", "", 3)) != Status::ok);
+    CHECK(only_output(p, kPhone)->status_code == 400);
+
+    REQUIRE(feed(p, kCaller, request_msg("INVITE", "z9hG4bKi9"), 0) == Status::ok);
+    CHECK(only_output(p, kCaller)->status_code == 404);
+
+    register_apns(p);
+    REQUIRE(feed(p, kPhone, register_msg("<sip:alice@192.0.2.10:5070>", "", 9)) == Status::ok);
+    drain(p);
+    std::string hops = request_msg("MESSAGE", "z9hG4bKmf");
+    hops.replace(hops.find("Max-Forwards: 70"), 16, "Max-Forwards: 0");
+    REQUIRE(feed(p, kCaller, hops, 0) == Status::ok);
+    CHECK(only_output(p, kCaller)->status_code == 483);
+}
+
+TEST_CASE("proxy: malformed requests get 400 and a precise status") {
+    PushProxy p = make();
+    std::string no_from = register_msg(kApnsContact);
+    no_from.erase(no_from.find("From:"), no_from.find("To:") - no_from.find("From:"));
+    CHECK(feed(p, kPhone, no_from) == Status::missing_header);
+    CHECK(only_output(p, kPhone)->status_code == 400);
+
+    std::string wrong_cseq = register_msg(kApnsContact);
+    wrong_cseq.replace(wrong_cseq.find("1 REGISTER"), 10, "1 INVITE");
+    CHECK(feed(p, kPhone, wrong_cseq) == Status::bad_header);
+    CHECK(only_output(p, kPhone)->status_code == 400);
+
+    CHECK(feed(p, kPhone, register_msg("<sip:alice@h;pn-prid=a;pn-prid=b>")) ==
+          Status::push_info_invalid);
+    CHECK(only_output(p, kPhone)->status_code == 400);
+
+    CHECK(feed(p, kPhone, register_msg("<tel:+123>")) != Status::ok);
+    CHECK(only_output(p, kPhone)->status_code == 400);
+
+    Parsed stray = parse("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP x;branch=z9hG4bKzz\r\nl: 0\r\n\r\n");
+    Error err;
+    CHECK(p.receive(kPhone, stray.msg, 0, err) == Status::unexpected_message);
+}
+
+TEST_CASE("proxy: limits on bindings and held requests") {
+    ProxyConfig c = config();
+    c.max_bindings = 1;
+    c.max_held_requests = 1;
+    PushProxy p = make(c);
+    register_apns(p);
+    CHECK(feed(p, kPhone, register_msg("<sip:other@192.0.2.20>", "", 2)) == Status::limit_bindings);
+    Parsed full = only_output(p, kPhone);
+    CHECK(full->status_code == 503);
+    CHECK(header(full, "Retry-After") == "60");
+
+    REQUIRE(feed(p, kCaller, request_msg("MESSAGE", "z9hG4bKa"), 0) == Status::ok);
+    drain(p);
+    CHECK(feed(p, kCaller, request_msg("MESSAGE", "z9hG4bKb"), 0) == Status::limit_held_requests);
+    CHECK(only_output(p, kCaller)->status_code == 503);
+}
+
+TEST_CASE("proxy: create rejects inconsistent configuration") {
+    std::optional<PushProxy> out;
+    Error err;
+    ProxyConfig c = config();
+    c.min_expires = 100;
+    c.max_expires = 50;
+    CHECK(PushProxy::create(c, out, err) == Status::invalid_argument);
+    ProxyConfig r = config();
+    r.random = Random{};
+    CHECK(PushProxy::create(r, out, err) == Status::invalid_argument);
+}
