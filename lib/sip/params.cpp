@@ -1,40 +1,73 @@
 #include "pushcore/sip/params.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 
 #include "pushcore/text/grammar.hpp"
 
 namespace pushcore::sip {
 
-using text::is;
 using text::lws_length;
 
 namespace {
 
-constexpr uint16_t kParamChar = text::kAlphanum | text::kMark | text::kParamUnreserved;
+// Byte classes for the loops below, so that each byte costs one inline table load rather
+// than a call to text::is(). The sets are those of lib/text/grammar.cpp (RFC 3261 25.1).
+enum : uint8_t {
+    kPC = 1 << 0,     // paramchar without '%': alphanum / mark / param-unreserved
+    kTok = 1 << 1,    // token character: alphanum / - . ! % * _ + ` ' ~
+    kLws = 1 << 2,    // SP HTAB CR LF: where LWS may start
+    kEndName = 1 << 3,   // ends a name in a walked list: = ; SP HTAB CR LF
+    kEndValue = 1 << 4,  // ends an unquoted value in a walked list: ; SP HTAB CR LF
+};
+
+constexpr std::array<uint8_t, 256> make_bytes() {
+    std::array<uint8_t, 256> t{};
+    auto add = [&t](const char* chars, uint8_t cls) {
+        for (const char* p = chars; *p; ++p) t[static_cast<unsigned char>(*p)] |= cls;
+    };
+    for (int c = 'a'; c <= 'z'; ++c) t[c] |= kPC | kTok;
+    for (int c = 'A'; c <= 'Z'; ++c) t[c] |= kPC | kTok;
+    for (int c = '0'; c <= '9'; ++c) t[c] |= kPC | kTok;
+    add("-_.!~*'()", kPC);        // mark
+    add("[]/:&+$", kPC);          // param-unreserved
+    add("-.!%*_+`'~", kTok);
+    add(" \t\r\n", kLws | kEndName | kEndValue);
+    add(";", kEndName | kEndValue);
+    add("=", kEndName);
+    return t;
+}
+
+constexpr std::array<uint8_t, 256> kBytes = make_bytes();
+
+inline bool has(char c, uint8_t cls) noexcept {
+    return (kBytes[static_cast<unsigned char>(c)] & cls) != 0;
+}
+
+// text::lws_length, without the call where no LWS can start.
+inline size_t lws_at(std::string_view s, size_t pos) noexcept {
+    return (pos < s.size() && has(s[pos], kLws)) ? lws_length(s, pos) : 0;
+}
 
 // Length of the run of paramchar (with valid %HH escapes) at text[pos].
 size_t paramchar_run(std::string_view s, size_t pos, Error& err) noexcept {
     size_t i = pos;
-    while (i < s.size()) {
-        if (s[i] == '%') {
-            if (i + 2 >= s.size() || !text::is_hex(s[i + 1]) || !text::is_hex(s[i + 2])) {
-                err.fail(Status::bad_escape, "'%' not followed by two hex digits", i);
-                return 0;
-            }
-            i += 3;
-        } else if (is(s[i], kParamChar)) {
-            ++i;
-        } else {
-            break;
+    for (;;) {
+        while (i < s.size() && has(s[i], kPC)) ++i;
+        if (i >= s.size() || s[i] != '%') break;
+        if (i + 2 >= s.size() || !text::is_hex(s[i + 1]) || !text::is_hex(s[i + 2])) {
+            err.fail(Status::bad_escape, "'%' not followed by two hex digits", i);
+            return 0;
         }
+        i += 3;
     }
     return i - pos;
 }
 
 size_t token_run(std::string_view s, size_t pos) noexcept {
     size_t i = pos;
-    while (i < s.size() && text::is_token_char(s[i])) ++i;
+    while (i < s.size() && has(s[i], kTok)) ++i;
     return i - pos;
 }
 
@@ -48,16 +81,47 @@ size_t host_value_run(std::string_view s, size_t pos) noexcept {
     return token_run(s, pos);
 }
 
+// One step of a walk (ParamIterator::next): skips to the next ';' at or after list[pos]
+// and reads the parameter after it, leaving pos just past what it read.
+inline bool next_param(std::string_view list, size_t& pos, Param& out) noexcept {
+    while (pos < list.size() && list[pos] != ';') ++pos;
+    if (pos >= list.size()) return false;
+    ++pos;
+    pos += lws_at(list, pos);
+    size_t name_begin = pos;
+    while (pos < list.size() && !has(list[pos], kEndName)) ++pos;
+    out = Param{};
+    out.name = list.substr(name_begin, pos - name_begin);
+    size_t eq = pos + lws_at(list, pos);
+    if (eq >= list.size() || list[eq] != '=') return true;
+    pos = eq + 1;
+    pos += lws_at(list, pos);
+    out.has_value = true;
+    if (pos < list.size() && list[pos] == '"') {
+        Error ignored;
+        size_t len = text::quoted_string_length(list, pos, ignored);
+        if (len < 2) len = list.size() - pos + 1;  // unvalidated list: take the rest
+        out.quoted = true;
+        out.value = list.substr(pos + 1, len - 2);
+        pos = std::min(pos + len, list.size());
+    } else {
+        size_t value_begin = pos;
+        while (pos < list.size() && !has(list[pos], kEndValue)) ++pos;
+        out.value = list.substr(value_begin, pos - value_begin);
+    }
+    return true;
+}
+
 }  // namespace
 
 Status scan_params(std::string_view s, size_t& pos, ParamSyntax syntax, Error& err) noexcept {
     const bool uri = syntax == ParamSyntax::uri;
     size_t i = pos;
     for (;;) {
-        size_t before_semi = i + lws_length(s, i);
+        size_t before_semi = i + lws_at(s, i);
         if (before_semi >= s.size() || s[before_semi] != ';') break;
         i = before_semi + 1;
-        i += lws_length(s, i);
+        i += lws_at(s, i);
         size_t name_len = uri ? paramchar_run(s, i, err) : token_run(s, i);
         if (err.status != Status::ok) return err.status;
         if (name_len == 0)
@@ -65,11 +129,11 @@ Status scan_params(std::string_view s, size_t& pos, ParamSyntax syntax, Error& e
                                                 : "generic-param name expected (token)",
                             i);
         i += name_len;
-        size_t eq = i + lws_length(s, i);
+        size_t eq = i + lws_at(s, i);
         if (eq >= s.size() || s[eq] != '=') continue;
         if (uri && eq != i) return err.fail(Status::syntax, "space before '=' in uri-parameter", i);
         i = eq + 1;
-        i += uri ? 0 : lws_length(s, i);
+        i += uri ? 0 : lws_at(s, i);
         size_t value_len = 0;
         if (i < s.size() && s[i] == '"') {
             value_len = text::quoted_string_length(s, i, err);
@@ -94,48 +158,38 @@ Status scan_params(std::string_view s, size_t& pos, ParamSyntax syntax, Error& e
 
 bool ParamIterator::next(Param& out) noexcept {
     // The list was validated, so only ';', '=', quotes and LWS need attention here.
-    while (pos_ < list_.size() && list_[pos_] != ';') ++pos_;
-    if (pos_ >= list_.size()) return false;
-    ++pos_;
-    pos_ += lws_length(list_, pos_);
-    size_t name_begin = pos_;
-    while (pos_ < list_.size() && list_[pos_] != '=' && list_[pos_] != ';' &&
-           !is(list_[pos_], text::kWsp) && list_[pos_] != '\r' && list_[pos_] != '\n')
-        ++pos_;
-    out = Param{};
-    out.name = list_.substr(name_begin, pos_ - name_begin);
-    size_t eq = pos_ + lws_length(list_, pos_);
-    if (eq >= list_.size() || list_[eq] != '=') return true;
-    pos_ = eq + 1;
-    pos_ += lws_length(list_, pos_);
-    out.has_value = true;
-    if (pos_ < list_.size() && list_[pos_] == '"') {
-        Error ignored;
-        size_t len = text::quoted_string_length(list_, pos_, ignored);
-        if (len < 2) len = list_.size() - pos_ + 1;  // unvalidated list: take the rest
-        out.quoted = true;
-        out.value = list_.substr(pos_ + 1, len - 2);
-        pos_ = std::min(pos_ + len, list_.size());
-    } else {
-        size_t value_begin = pos_;
-        while (pos_ < list_.size() && list_[pos_] != ';' && !is(list_[pos_], text::kWsp) &&
-               list_[pos_] != '\r' && list_[pos_] != '\n')
-            ++pos_;
-        out.value = list_.substr(value_begin, pos_ - value_begin);
-    }
-    return true;
+    return next_param(list_, pos_, out);
 }
 
 bool find_param(std::string_view list, std::string_view name, Param& out) noexcept {
-    ParamIterator it(list);
-    Param p;
-    while (it.next(p)) {
-        if (text::iequals(p.name, name)) {
-            out = p;
-            return true;
+    // next_param's walk, reading only names: a parameter's value is skipped with memchr
+    // to the next ';', except a quoted value, which may hold one.
+    size_t pos = 0;
+    for (;;) {
+        const void* semi = pos < list.size()
+                               ? std::memchr(list.data() + pos, ';', list.size() - pos)
+                               : nullptr;
+        if (!semi) return false;
+        size_t param_begin = static_cast<size_t>(static_cast<const char*>(semi) - list.data());
+        pos = param_begin + 1;
+        pos += lws_at(list, pos);
+        size_t name_begin = pos;
+        while (pos < list.size() && !has(list[pos], kEndName)) ++pos;
+        if (pos - name_begin == name.size() &&
+            text::iequals(list.substr(name_begin, pos - name_begin), name))
+            return next_param(list, param_begin, out);
+        size_t eq = pos + lws_at(list, pos);
+        if (eq >= list.size() || list[eq] != '=') continue;
+        size_t value = eq + 1;
+        value += lws_at(list, value);
+        pos = value;
+        if (value < list.size() && list[value] == '"') {
+            Error ignored;
+            size_t len = text::quoted_string_length(list, value, ignored);
+            if (len < 2) len = list.size() - value + 1;  // unvalidated list: take the rest
+            pos = std::min(value + len, list.size());
         }
     }
-    return false;
 }
 
 }  // namespace pushcore::sip
