@@ -28,6 +28,18 @@ constexpr std::array<uint16_t, 256> make_table() {
 
 constexpr std::array<uint16_t, 256> kTable = make_table();
 
+// Bytes that end a quoted-string's run of plain qdtext: DQUOTE, backslash, CR, LF and the
+// control characters other than HTAB.
+constexpr std::array<bool, 256> make_quoted_stops() {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 0x20; ++c) t[c] = c != '\t';
+    t['"'] = true;
+    t['\\'] = true;
+    return t;
+}
+
+constexpr std::array<bool, 256> kQuotedStops = make_quoted_stops();
+
 int hex_value(char c) noexcept {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -53,7 +65,7 @@ bool is_token(std::string_view s) noexcept {
 bool iequals(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;
     for (size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i])) return false;
+        if (a[i] != b[i] && lower(a[i]) != lower(b[i])) return false;
     return true;
 }
 
@@ -81,6 +93,8 @@ std::string_view trim_lws(std::string_view s) noexcept {
 size_t quoted_string_length(std::string_view s, size_t pos, Error& err) noexcept {
     // RFC 3261 25.1: quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
     for (size_t i = pos + 1; i < s.size(); ++i) {
+        while (i < s.size() && !kQuotedStops[static_cast<unsigned char>(s[i])]) ++i;
+        if (i >= s.size()) break;
         char c = s[i];
         if (c == '"') return i + 1 - pos;
         if (c == '\\') {
@@ -99,7 +113,8 @@ size_t quoted_string_length(std::string_view s, size_t pos, Error& err) noexcept
                 return 0;
             }
             i += lws - 1;
-        } else if (static_cast<unsigned char>(c) < 0x20 && c != '\t') {
+        } else {
+            // kQuotedStops leaves only the control characters here.
             err.fail(Status::syntax, "control character inside quoted-string", i);
             return 0;
         }
