@@ -1,5 +1,7 @@
 #include "pushcore/sip/name_addr.hpp"
 
+#include <cstring>
+
 #include "pushcore/sip/params.hpp"
 #include "pushcore/text/grammar.hpp"
 
@@ -28,6 +30,13 @@ Status check_absolute_uri(std::string_view u, size_t base, Error& err) noexcept 
             return err.fail(Status::bad_uri, "character not allowed in URI", base + j);
     }
     return Status::ok;
+}
+
+// Offset of the first `c` at or after s[pos], or s.size().
+size_t find_byte(std::string_view s, size_t pos, char c) noexcept {
+    if (pos >= s.size()) return s.size();
+    const void* hit = std::memchr(s.data() + pos, c, s.size() - pos);
+    return hit ? static_cast<size_t>(static_cast<const char*>(hit) - s.data()) : s.size();
 }
 
 Status parse_uri_at(std::string_view text, size_t begin, size_t end, NameAddr& out,
@@ -78,14 +87,14 @@ Status parse_name_addr(std::string_view s, NameAddr& out, Error& err) noexcept {
         out.bracketed = true;
         size_t begin = i + 1, j = begin;
         // The URI ends at '>', except inside a (lenient) quoted uri-parameter value.
-        while (j < s.size() && s[j] != '>') {
-            if (s[j] == '"') {
-                size_t len = text::quoted_string_length(s, j, err);
-                if (len == 0) return err.status;
-                j += len;
-            } else {
-                ++j;
-            }
+        // memchr finds both quickly; quotes are rare.
+        for (size_t from = begin;;) {
+            j = find_byte(s, from, '>');
+            size_t quote = find_byte(s.substr(0, j), from, '"');
+            if (quote >= j) break;
+            size_t len = text::quoted_string_length(s, quote, err);
+            if (len == 0) return err.status;
+            from = quote + len;
         }
         if (j >= s.size()) return err.fail(Status::syntax, "'>' expected after URI", begin);
         size_t end = j;
