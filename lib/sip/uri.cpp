@@ -1,5 +1,7 @@
 #include "pushcore/sip/uri.hpp"
 
+#include <array>
+
 #include "pushcore/sip/params.hpp"
 #include "pushcore/text/grammar.hpp"
 
@@ -9,25 +11,51 @@ using text::is;
 
 namespace {
 
-constexpr uint16_t kUserChar = text::kAlphanum | text::kMark | text::kUserUnreserved;
-constexpr uint16_t kPasswordChar = text::kAlphanum | text::kMark | text::kPasswordExtra;
-constexpr uint16_t kHeaderChar = text::kAlphanum | text::kMark | text::kHnvUnreserved;
+// Byte classes for the loops below, so that each byte costs one inline table load rather
+// than a call to text::is(). The sets are those of lib/text/grammar.cpp (RFC 3261 25.1).
+enum : uint8_t {
+    kUserChar = 1 << 0,      // unreserved / user-unreserved (& = + $ , ; ? /)
+    kPasswordChar = 1 << 1,  // unreserved / & = + $ ,
+    kHeaderChar = 1 << 2,    // unreserved / hnv-unreserved ([ ] / ? : + $)
+    kHostByte = 1 << 3,      // alphanum - . and '_'
+    kUserInfo = 1 << 4,      // anything userinfo may hold: user, password, '%', ':'
+};
+
+constexpr std::array<uint8_t, 256> make_bytes() {
+    std::array<uint8_t, 256> t{};
+    auto add = [&t](const char* chars, uint8_t cls) {
+        for (const char* p = chars; *p; ++p) t[static_cast<unsigned char>(*p)] |= cls;
+    };
+    constexpr uint8_t kUnreserved = kUserChar | kPasswordChar | kHeaderChar | kUserInfo;
+    for (int c = 'a'; c <= 'z'; ++c) t[c] |= kUnreserved | kHostByte;
+    for (int c = 'A'; c <= 'Z'; ++c) t[c] |= kUnreserved | kHostByte;
+    for (int c = '0'; c <= '9'; ++c) t[c] |= kUnreserved | kHostByte;
+    add("-_.!~*'()", kUnreserved);  // mark
+    add("&=+$,;?/", kUserChar | kUserInfo);
+    add("&=+$,", kPasswordChar | kUserInfo);
+    add("[]/?:+$", kHeaderChar);
+    add("-._", kHostByte);
+    add("%:", kUserInfo);
+    return t;
+}
+
+constexpr std::array<uint8_t, 256> kBytes = make_bytes();
+
+inline bool has(char c, uint8_t cls) noexcept {
+    return (kBytes[static_cast<unsigned char>(c)] & cls) != 0;
+}
 
 // Validates an escaped run of `allowed` characters; returns its length.
-size_t escaped_run(std::string_view s, size_t pos, uint16_t allowed, Error& err) noexcept {
+size_t escaped_run(std::string_view s, size_t pos, uint8_t allowed, Error& err) noexcept {
     size_t i = pos;
-    while (i < s.size()) {
-        if (s[i] == '%') {
-            if (i + 2 >= s.size() || !text::is_hex(s[i + 1]) || !text::is_hex(s[i + 2])) {
-                err.fail(Status::bad_escape, "'%' not followed by two hex digits", i);
-                return 0;
-            }
-            i += 3;
-        } else if (is(s[i], allowed)) {
-            ++i;
-        } else {
-            break;
+    for (;;) {
+        while (i < s.size() && has(s[i], allowed)) ++i;
+        if (i >= s.size() || s[i] != '%') break;
+        if (i + 2 >= s.size() || !text::is_hex(s[i + 1]) || !text::is_hex(s[i + 2])) {
+            err.fail(Status::bad_escape, "'%' not followed by two hex digits", i);
+            return 0;
         }
+        i += 3;
     }
     return i - pos;
 }
@@ -97,13 +125,12 @@ Status check_host_name(std::string_view h, size_t at, HostKind& kind, Error& err
     size_t i = 0;
     while (i < h.size()) {
         size_t start = i;
-        while (i < h.size() && h[i] != '.') ++i;
+        bool numeric = true;
+        for (; i < h.size() && h[i] != '.'; ++i) numeric = numeric && text::is_digit(h[i]);
         std::string_view label = h.substr(start, i - start);
         if (label.empty()) return err.fail(Status::bad_uri, "empty label in host name", at + start);
         if (label.front() == '-' || label.back() == '-')
             return err.fail(Status::bad_uri, "host name label starts or ends with '-'", at + start);
-        bool numeric = true;
-        for (char c : label) numeric = numeric && text::is_digit(c);
         all_numeric = all_numeric && numeric;
         last = label;
         ++labels;
@@ -146,8 +173,7 @@ Status parse_uri(std::string_view s, Uri& out, Error& err) noexcept {
 
     // userinfo ends at '@'; look for it only across characters userinfo may contain.
     size_t at = i;
-    while (at < s.size() && (is(s[at], kUserChar | kPasswordChar) || s[at] == '%' || s[at] == ':'))
-        ++at;
+    while (at < s.size() && has(s[at], kUserInfo)) ++at;
     if (at < s.size() && s[at] == '@') {
         size_t user_len = escaped_run(s, i, kUserChar, err);
         if (err.status != Status::ok) return err.status;
@@ -177,7 +203,7 @@ Status parse_uri(std::string_view s, Uri& out, Error& err) noexcept {
         out.host_kind = HostKind::ipv6;
         i = close + 1;
     } else {
-        while (i < s.size() && (is(s[i], text::kHostChar) || s[i] == '_')) ++i;
+        while (i < s.size() && has(s[i], kHostByte)) ++i;
         if (i == host_begin) return err.fail(Status::bad_uri, "host expected", i);
         if (check_host_name(s.substr(host_begin, i - host_begin), host_begin, out.host_kind,
                             err) != Status::ok)
