@@ -6,5 +6,8 @@
 #define PUSHCORE_H
 
 #include "pushcore/core.h"
+#if PUSHCORE_WITH_SIP_PUSH
+#include "pushcore/sip_push.h"
+#endif
 
 #endif /* PUSHCORE_H */

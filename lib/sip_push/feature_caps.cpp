@@ -1,5 +1,6 @@
 #include "pushcore/sip_push/feature_caps.hpp"
 
+#include "pushcore/sip/headers.hpp"
 #include "pushcore/sip/name_addr.hpp"
 #include "pushcore/text/grammar.hpp"
 
@@ -165,6 +166,22 @@ std::vector<std::string> feature_caps_values(const PushCaps& caps, PnsStyle styl
     }
     if (values.size() == 1 && values.front() == "*") values.clear();
     return values;
+}
+
+void append_555(std::string& out, const sip::Message& request,
+                const std::vector<std::string>& providers, PnsStyle style,
+                std::string_view to_tag, std::string_view why) {
+    sip::begin_response(out, request, 555, to_tag);
+    sip::MessageWriter w(out);
+    PushCaps caps;
+    caps.pns = providers;
+    for (const auto& v : feature_caps_values(caps, style)) w.header("Feature-Caps", v);
+    if (!why.empty()) {
+        std::string warning = "399 pushcore ";
+        text::append_quoted(warning, why);
+        w.header("Warning", warning);
+    }
+    w.finish();
 }
 
 }  // namespace pushcore::sip_push

@@ -276,14 +276,11 @@ Status PushProxy::on_register(const Peer& from, const sip::Message& m, uint64_t 
                     if (config_.forward_unsupported_to)
                         return forward(from, m, m.request_uri, *config_.forward_unsupported_to,
                                        now_ms);
-                    PushCaps caps;
-                    for (const auto& rule : config_.providers.rules()) caps.pns.push_back(rule.name);
-                    std::vector<std::pair<std::string, std::string>> headers;
-                    for (auto& v : feature_caps_values(caps, config_.pns_style))
-                        headers.emplace_back("Feature-Caps", std::move(v));
-                    headers.emplace_back("Warning",
-                                         std::string("399 pushcore \"") + err.reason + "\"");
-                    respond(from, m, 555, headers);
+                    std::vector<std::string> names;
+                    for (const auto& rule : config_.providers.rules()) names.push_back(rule.name);
+                    Output o{from, {}};
+                    append_555(o.bytes, m, names, config_.pns_style, to_tag_, err.reason);
+                    outputs_.push_back(std::move(o));
                     return Status::ok;
                 }
                 c.push = to_info(pp);
