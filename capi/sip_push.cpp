@@ -505,6 +505,26 @@ PUSHCORE_API int pushcore_sip_proxy_config_set_random(pushcore_sip_proxy_config*
     return PUSHCORE_OK;
 }
 
+PUSHCORE_API int pushcore_sip_proxy_config_set_authorizer(pushcore_sip_proxy_config* cfg,
+                                                          pushcore_sip_auth_fn fn, void* ctx) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int {
+        if (!fn) {
+            cfg->config.authorize = nullptr;
+            return PUSHCORE_OK;
+        }
+        cfg->config.authorize = [fn, ctx](const sip::Message& m, std::string& challenge) {
+            char buf[1024] = {0};
+            int32_t code = fn(ctx, reinterpret_cast<const uint8_t*>(m.raw.data()), m.raw.size(),
+                              buf, sizeof buf - 1);
+            challenge.assign(buf);
+            // Anything but the codes the contract names is a refusal.
+            return static_cast<uint16_t>(code == 0 || code == 401 || code == 407 ? code : 403);
+        };
+        return PUSHCORE_OK;
+    });
+}
+
 PUSHCORE_API int pushcore_sip_proxy_new(pushcore_sip_proxy** out,
                                         const pushcore_sip_proxy_config* cfg) {
     if (!out || !cfg) return PUSHCORE_E_INVALID_ARGUMENT;

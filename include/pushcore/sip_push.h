@@ -256,6 +256,16 @@ PUSHCORE_API int pushcore_sip_proxy_config_set_forward(pushcore_sip_proxy_config
 PUSHCORE_API int pushcore_sip_proxy_config_set_random(pushcore_sip_proxy_config* cfg,
                                                       pushcore_random_fn fn, void* ctx);
 
+/* Authentication (RFC 3261 22), a synchronous service of the host, called for every
+ * request except ACK and CANCEL before the proxy acts on it, with the whole request.
+ * Return 0 to accept; 401 or 407 after writing the WWW-/Proxy-Authenticate value as a
+ * NUL-terminated string into challenge[0..cap); or 403. A challenged REGISTER changes no
+ * binding and releases no held request. fn NULL removes the authorizer. */
+typedef int32_t (*pushcore_sip_auth_fn)(void* ctx, const uint8_t* request, size_t len,
+                                        char* challenge, size_t cap);
+PUSHCORE_API int pushcore_sip_proxy_config_set_authorizer(pushcore_sip_proxy_config* cfg,
+                                                          pushcore_sip_auth_fn fn, void* ctx);
+
 PUSHCORE_API int pushcore_sip_proxy_new(pushcore_sip_proxy** out,
                                         const pushcore_sip_proxy_config* cfg);
 PUSHCORE_API void pushcore_sip_proxy_free(pushcore_sip_proxy* proxy);

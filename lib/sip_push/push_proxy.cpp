@@ -131,6 +131,18 @@ Status PushProxy::on_request(const Peer& from, const sip::Message& m, uint64_t n
         respond(from, m, 481);
         return Status::ok;
     }
+    if (config_.authorize) {
+        std::string challenge;
+        uint16_t code = config_.authorize(m, challenge);
+        if (code != 0) {
+            // A challenged request changes nothing: no binding, no release of held
+            // requests, so the retried REGISTER forwards them exactly once.
+            if (code == 401) respond(from, m, 401, {{"WWW-Authenticate", challenge}});
+            else if (code == 407) respond(from, m, 407, {{"Proxy-Authenticate", challenge}});
+            else respond(from, m, 403);
+            return Status::ok;
+        }
+    }
     if (m.method == "REGISTER") return on_register(from, m, now_ms, err);
 
     // A retransmission of a request we hold or forwarded.

@@ -34,6 +34,18 @@ static int pump(pushcore_sip_ua* ua, pushcore_sip_proxy* proxy, uint64_t now) {
     return moved;
 }
 
+/* Challenges REGISTERs that carry no Authorization header. */
+static int32_t challenge_register(void* ctx, const uint8_t* request, size_t len, char* challenge,
+                                  size_t cap) {
+    int* calls = (int*)ctx;
+    ++*calls;
+    if (len < 8 || memcmp(request, "REGISTER", 8) != 0) return 0;
+    for (size_t i = 0; i + 14 <= len; ++i)
+        if (memcmp(request + i, "Authorization:", 14) == 0) return 0;
+    snprintf(challenge, cap, "Digest realm=\"example.com\", nonce=\"abc\"");
+    return 401;
+}
+
 static const char* event_str(const pushcore_event* ev, int32_t field) {
     const char* s = NULL;
     size_t len = 0;
@@ -170,6 +182,22 @@ int main(void) {
     CHECK(len == strlen(reg_msg));
     CHECK(pushcore_sip_framer_end(framer) == 0);
     pushcore_sip_framer_free(framer);
+
+    /* An authorizer answers 401 with the host's challenge. */
+    int calls = 0;
+    pushcore_sip_proxy* guarded = NULL;
+    CHECK(pushcore_sip_proxy_config_new(&pcfg) == 0);
+    CHECK(pushcore_sip_proxy_config_set_authorizer(pcfg, challenge_register, &calls) == 0);
+    CHECK(pushcore_sip_proxy_new(&guarded, pcfg) == 0);
+    pushcore_sip_proxy_config_free(pcfg);
+    CHECK(pushcore_sip_proxy_receive(guarded, 1, "192.0.2.10", 5070, (const uint8_t*)reg_msg,
+                                     strlen(reg_msg), 0) == 0);
+    CHECK(pushcore_sip_proxy_next_output(guarded, &data, &len, &flow, &host, &port) == 1);
+    CHECK(len > 12 && memcmp(data, "SIP/2.0 401 ", 12) == 0);
+    CHECK(strstr((const char*)data, "WWW-Authenticate: Digest realm=\"example.com\"") != NULL);
+    CHECK(calls == 1);
+    CHECK(pushcore_sip_proxy_binding_count(guarded) == 0);
+    pushcore_sip_proxy_free(guarded);
 
     /* NULL handles are no-ops to free and invalid to use. */
     pushcore_sip_ua_free(NULL);

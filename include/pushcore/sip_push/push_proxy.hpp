@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -53,6 +54,10 @@ struct ProxyConfig {
     size_t max_bindings = 100000;
     size_t max_held_requests = 10000;
     Random random = Random::system_default();
+    // Authentication, a synchronous service of the host (RFC 3261 22): called for every
+    // request except ACK and CANCEL before the proxy acts on it. Return 0 to accept, or
+    // 401/407 with `challenge` set to the WWW-/Proxy-Authenticate value, or 403.
+    std::function<uint16_t(const sip::Message& request, std::string& challenge)> authorize;
 };
 
 class PushProxy {

@@ -398,3 +398,59 @@ TEST_CASE("proxy: create rejects inconsistent configuration") {
     r.random = Random{};
     CHECK(PushProxy::create(r, out, err) == Status::invalid_argument);
 }
+
+TEST_CASE("proxy: a challenged REGISTER releases nothing; its authorised retry forwards once") {
+    ProxyConfig c = config();
+    int asked = 0;
+    c.authorize = [&asked](const sip::Message& m, std::string& challenge) -> uint16_t {
+        ++asked;
+        if (m.method != "REGISTER" || m.find(sip::HeaderId::authorization)) return 0;
+        challenge = "Digest realm=\"example.com\", nonce=\"n1\"";
+        return 401;
+    };
+    PushProxy p = make(c);
+    const std::string auth = "Authorization: Digest username=\"alice\"\r\n";
+    REQUIRE(feed(p, kPhone, register_msg(kApnsContact, auth)) == Status::ok);
+    CHECK(only_output(p, kPhone)->status_code == 200);
+    events(p);
+    REQUIRE(feed(p, kCaller, request_msg("INVITE"), 100) == Status::ok);
+    drain(p);
+    events(p);
+
+    // The woken phone's first REGISTER is challenged: nothing is forwarded.
+    REQUIRE(feed(p, kPhone, register_msg(kApnsContact, "", 2), 200) == Status::ok);
+    Parsed challenged = only_output(p, kPhone);
+    CHECK(challenged->status_code == 401);
+    CHECK(header(challenged, "WWW-Authenticate") == "Digest realm=\"example.com\", nonce=\"n1\"");
+    CHECK(p.held_count() == 1);
+    CHECK(events(p).empty());
+
+    // The retry with credentials succeeds and forwards the INVITE once.
+    REQUIRE(feed(p, kPhone, register_msg(kApnsContact, auth, 3), 300) == Status::ok);
+    auto out = drain(p);
+    REQUIRE(out.size() == 2);
+    CHECK(parse(out[0].bytes)->status_code == 200);
+    CHECK(parse(out[1].bytes)->method == "INVITE");
+    CHECK(p.held_count() == 0);
+    REQUIRE(feed(p, kPhone, register_msg(kApnsContact, auth, 4), 400) == Status::ok);
+    CHECK(drain(p).size() == 1);
+    CHECK(asked == 5);  // every request but ACK and CANCEL
+}
+
+TEST_CASE("proxy: the authorizer may answer 407 or 403") {
+    ProxyConfig c = config();
+    c.authorize = [](const sip::Message& m, std::string& challenge) -> uint16_t {
+        if (m.method == "MESSAGE") {
+            challenge = "Digest realm=\"x\"";
+            return 407;
+        }
+        return m.method == "OPTIONS" ? 403 : 0;
+    };
+    PushProxy p = make(c);
+    REQUIRE(feed(p, kCaller, request_msg("MESSAGE", "z9hG4bKq"), 0) == Status::ok);
+    Parsed r = only_output(p, kCaller);
+    CHECK(r->status_code == 407);
+    CHECK(header(r, "Proxy-Authenticate") == "Digest realm=\"x\"");
+    REQUIRE(feed(p, kCaller, request_msg("OPTIONS", "z9hG4bKo"), 0) == Status::ok);
+    CHECK(only_output(p, kCaller)->status_code == 403);
+}
