@@ -83,6 +83,7 @@ const char* param_problem(ValueFormat format) noexcept {
 std::string PushValue::decoded() const { return sip::decode_uri_param_value(raw, quoted); }
 
 Status read_push_params(std::string_view list, PushParams& out, Error& err) noexcept {
+    // draft 7.3: pn-* = "pn-..." EQUAL pvalue; the list was validated as uri-parameters.
     out = PushParams{};
     sip::ParamIterator it(list);
     Param p;

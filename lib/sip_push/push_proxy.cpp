@@ -570,6 +570,7 @@ void PushProxy::on_timeout(uint64_t now_ms) {
             if (list[i].expires_at <= now_ms) {
                 remove_binding(it->first, i, now_ms);  // never push for an expired binding
             } else if (list[i].reregister_at <= now_ms) {
+                // draft 5.2: trigger the periodic re-registration early enough.
                 list[i].reregister_at = PUSHCORE_NO_DEADLINE;  // once per registration
                 emit_push(it->first, list[i], PushReason::reregister);
             }

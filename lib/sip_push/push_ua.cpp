@@ -107,6 +107,7 @@ Status PushUa::update_prid(std::string prid, uint64_t now_ms) {
 }
 
 Status PushUa::stop_push(uint64_t now_ms) {
+    // draft 4: to stop push the UA MUST send a REGISTER without the pn-* parameters.
     if (!push_) return Status::invalid_state;
     push_.reset();
     if (state_ == State::idle || state_ == State::unregistering) return Status::ok;
