@@ -26,7 +26,5 @@ if [ "${1:-}" != "--quick" ]; then
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$jobs")
 
   echo "== build: firmware (SIP only, no OpenSSL, -Os, static)"
-  build build-firmware -DCMAKE_BUILD_TYPE=MinSizeRel -DBUILD_SHARED_LIBS=OFF \
-    -DPUSHCORE_USE_OPENSSL=OFF -DPUSHCORE_BUILD_TESTS=OFF -DPUSHCORE_BUILD_EXAMPLES=OFF
-  size -t build-firmware/libpushcore.a | tail -1 | awk '{print "firmware text bytes: " $1}'
+  bash tests/firmware/size.sh build-firmware
 fi
