@@ -11,14 +11,18 @@ lib = _load()
 class PushcoreError(Exception):
     """A pushcore call failed. `status` is the negative code, `name` its enumerator."""
 
-    def __init__(self, status: int, detail: str = "", offset: int = None):
+    def __init__(self, status: int, detail: str = "", offset: int = None,
+                 function: str = None):
         self.status = status
         self.name = lib.pushcore_status_name(status).decode()
         self.detail = detail
         self.offset = offset
+        self.function = function  # the C function that failed, when one did
         text = f"{self.name}: {lib.pushcore_strerror(status).decode()}"
         if detail:
             text += f" ({detail}" + (f" at byte {offset}" if offset is not None else "") + ")"
+        if function:
+            text = f"{function}: {text}"
         super().__init__(text)
 
 
@@ -42,3 +46,10 @@ def status_name(status: int) -> str:
 
 
 __all__ = ["PushcoreError", "check", "version", "strerror", "status_name"]
+
+# Modules present in this build of the library (each one's C functions are optional).
+if hasattr(lib, "pushcore_sip_ua_new"):
+    from . import sip_push
+    from .sip_push import *  # noqa: F401,F403  (the names in sip_push.__all__)
+
+    __all__ += sip_push.__all__
