@@ -15,11 +15,11 @@ namespace {
 // Byte classes for the loops below, so that each byte costs one inline table load rather
 // than a call to text::is(). The sets are those of lib/text/grammar.cpp (RFC 3261 25.1).
 enum : uint8_t {
-    kPC = 1 << 0,     // paramchar without '%': alphanum / mark / param-unreserved
-    kTok = 1 << 1,    // token character: alphanum / - . ! % * _ + ` ' ~
-    kLws = 1 << 2,    // SP HTAB CR LF: where LWS may start
-    kEndName = 1 << 3,   // ends a name in a walked list: = ; SP HTAB CR LF
-    kEndValue = 1 << 4,  // ends an unquoted value in a walked list: ; SP HTAB CR LF
+    kPC = 1 << 0,         // paramchar without '%': alphanum / mark / param-unreserved
+    kTok = 1 << 1,        // token character: alphanum / - . ! % * _ + ` ' ~
+    kLws = 1 << 2,        // SP HTAB CR LF: where LWS may start
+    kNameByte = 1 << 3,   // continues a name in a walked list: all but = ; SP HTAB CR LF
+    kValueByte = 1 << 4,  // continues an unquoted value in a walked list: all but ; SP HTAB CR LF
 };
 
 constexpr std::array<uint8_t, 256> make_bytes() {
@@ -27,15 +27,20 @@ constexpr std::array<uint8_t, 256> make_bytes() {
     auto add = [&t](const char* chars, uint8_t cls) {
         for (const char* p = chars; *p; ++p) t[static_cast<unsigned char>(*p)] |= cls;
     };
+    for (auto& c : t) c = kNameByte | kValueByte;
+    auto remove = [&t](const char* chars, uint8_t cls) {
+        for (const char* p = chars; *p; ++p)
+            t[static_cast<unsigned char>(*p)] &= static_cast<uint8_t>(~cls);
+    };
     for (int c = 'a'; c <= 'z'; ++c) t[c] |= kPC | kTok;
     for (int c = 'A'; c <= 'Z'; ++c) t[c] |= kPC | kTok;
     for (int c = '0'; c <= '9'; ++c) t[c] |= kPC | kTok;
-    add("-_.!~*'()", kPC);        // mark
-    add("[]/:&+$", kPC);          // param-unreserved
+    add("-_.!~*'()", kPC);  // mark
+    add("[]/:&+$", kPC);    // param-unreserved
     add("-.!%*_+`'~", kTok);
-    add(" \t\r\n", kLws | kEndName | kEndValue);
-    add(";", kEndName | kEndValue);
-    add("=", kEndName);
+    add(" \t\r\n", kLws);
+    remove(" \t\r\n;", kNameByte | kValueByte);
+    remove("=", kNameByte);
     return t;
 }
 
@@ -45,16 +50,46 @@ inline bool has(char c, uint8_t cls) noexcept {
     return (kBytes[static_cast<unsigned char>(c)] & cls) != 0;
 }
 
+// First offset at or after pos whose byte is not in `cls` (a single class bit), or
+// s.size(). Checks four bytes per step while they all belong.
+inline size_t span(std::string_view s, size_t pos, uint8_t cls) noexcept {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    while (pos + 4 <= s.size() &&
+           (kBytes[p[pos]] & kBytes[p[pos + 1]] & kBytes[p[pos + 2]] & kBytes[p[pos + 3]] & cls))
+        pos += 4;
+    while (pos < s.size() && (kBytes[p[pos]] & cls)) ++pos;
+    return pos;
+}
+
 // text::lws_length, without the call where no LWS can start.
 inline size_t lws_at(std::string_view s, size_t pos) noexcept {
     return (pos < s.size() && has(s[pos], kLws)) ? lws_length(s, pos) : 0;
+}
+
+// First offset at or after pos holding ';' or '"', or s.size(); eight bytes per step.
+inline size_t find_semi_or_quote(std::string_view s, size_t pos) noexcept {
+    constexpr uint64_t kOnes = 0x0101010101010101u, kHighs = 0x8080808080808080u;
+    while (pos + 8 <= s.size()) {
+        uint64_t w;
+        std::memcpy(&w, s.data() + pos, 8);
+        uint64_t semi = w ^ (kOnes * ';'), quote = w ^ (kOnes * '"');
+        // Non-zero exactly when some byte of semi or quote is zero.
+        if ((((semi - kOnes) & ~semi) | ((quote - kOnes) & ~quote)) & kHighs) break;
+        pos += 8;
+    }
+    while (pos < s.size() && s[pos] != ';' && s[pos] != '"') ++pos;
+    return pos;
+}
+
+inline char ascii_lower(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
 }
 
 // Length of the run of paramchar (with valid %HH escapes) at text[pos].
 size_t paramchar_run(std::string_view s, size_t pos, Error& err) noexcept {
     size_t i = pos;
     for (;;) {
-        while (i < s.size() && has(s[i], kPC)) ++i;
+        i = span(s, i, kPC);
         if (i >= s.size() || s[i] != '%') break;
         if (i + 2 >= s.size() || !text::is_hex(s[i + 1]) || !text::is_hex(s[i + 2])) {
             err.fail(Status::bad_escape, "'%' not followed by two hex digits", i);
@@ -65,11 +100,7 @@ size_t paramchar_run(std::string_view s, size_t pos, Error& err) noexcept {
     return i - pos;
 }
 
-size_t token_run(std::string_view s, size_t pos) noexcept {
-    size_t i = pos;
-    while (i < s.size() && has(s[i], kTok)) ++i;
-    return i - pos;
-}
+size_t token_run(std::string_view s, size_t pos) noexcept { return span(s, pos, kTok) - pos; }
 
 // gen-value's host alternative adds IPv6 references and ':'-free names to token.
 size_t host_value_run(std::string_view s, size_t pos) noexcept {
@@ -89,7 +120,7 @@ inline bool next_param(std::string_view list, size_t& pos, Param& out) noexcept 
     ++pos;
     pos += lws_at(list, pos);
     size_t name_begin = pos;
-    while (pos < list.size() && !has(list[pos], kEndName)) ++pos;
+    pos = span(list, pos, kNameByte);
     out = Param{};
     out.name = list.substr(name_begin, pos - name_begin);
     size_t eq = pos + lws_at(list, pos);
@@ -106,7 +137,7 @@ inline bool next_param(std::string_view list, size_t& pos, Param& out) noexcept 
         pos = std::min(pos + len, list.size());
     } else {
         size_t value_begin = pos;
-        while (pos < list.size() && !has(list[pos], kEndValue)) ++pos;
+        pos = span(list, pos, kValueByte);
         out.value = list.substr(value_begin, pos - value_begin);
     }
     return true;
@@ -162,32 +193,34 @@ bool ParamIterator::next(Param& out) noexcept {
 }
 
 bool find_param(std::string_view list, std::string_view name, Param& out) noexcept {
-    // next_param's walk, reading only names: a parameter's value is skipped with memchr
-    // to the next ';', except a quoted value, which may hold one.
+    // The walk of next_param, looking at names only. A parameter whose name differs is
+    // skipped to the next ';', which is where the walk goes next unless a '"' comes
+    // first (a quoted value may hold ';'): then the walk itself steps over it.
     size_t pos = 0;
     for (;;) {
-        const void* semi = pos < list.size()
-                               ? std::memchr(list.data() + pos, ';', list.size() - pos)
-                               : nullptr;
-        if (!semi) return false;
-        size_t param_begin = static_cast<size_t>(static_cast<const char*>(semi) - list.data());
-        pos = param_begin + 1;
-        pos += lws_at(list, pos);
-        size_t name_begin = pos;
-        while (pos < list.size() && !has(list[pos], kEndName)) ++pos;
-        if (pos - name_begin == name.size() &&
-            text::iequals(list.substr(name_begin, pos - name_begin), name))
+        while (pos < list.size() && list[pos] != ';') {
+            pos = find_semi_or_quote(list, pos);
+            if (pos < list.size() && list[pos] == '"') ++pos;
+        }
+        if (pos >= list.size()) return false;
+        size_t param_begin = pos;
+        size_t name_begin = pos + 1;
+        name_begin += lws_at(list, name_begin);
+        // The walked name ends at the first byte that is not a name byte.
+        size_t name_end = name_begin + name.size();
+        bool same = name_end <= list.size() &&
+                    (name_end == list.size() || !has(list[name_end], kNameByte));
+        for (size_t i = 0; same && i < name.size(); ++i) {
+            char a = list[name_begin + i], b = name[i];
+            same = a == b || ascii_lower(a) == ascii_lower(b);
+        }
+        if (same && span(list, name_begin, kNameByte) == name_end)
             return next_param(list, param_begin, out);
-        size_t eq = pos + lws_at(list, pos);
-        if (eq >= list.size() || list[eq] != '=') continue;
-        size_t value = eq + 1;
-        value += lws_at(list, value);
-        pos = value;
-        if (value < list.size() && list[value] == '"') {
-            Error ignored;
-            size_t len = text::quoted_string_length(list, value, ignored);
-            if (len < 2) len = list.size() - value + 1;  // unvalidated list: take the rest
-            pos = std::min(value + len, list.size());
+        pos = find_semi_or_quote(list, name_begin);
+        if (pos < list.size() && list[pos] == '"') {
+            Param skipped;
+            pos = param_begin;
+            next_param(list, pos, skipped);
         }
     }
 }
