@@ -17,8 +17,9 @@ enum : uint8_t {
     kUserChar = 1 << 0,      // unreserved / user-unreserved (& = + $ , ; ? /)
     kPasswordChar = 1 << 1,  // unreserved / & = + $ ,
     kHeaderChar = 1 << 2,    // unreserved / hnv-unreserved ([ ] / ? : + $)
-    kHostByte = 1 << 3,      // alphanum - . and '_'
+    kLabelByte = 1 << 3,     // in a host name label: alphanum - _
     kUserInfo = 1 << 4,      // anything userinfo may hold: user, password, '%', ':'
+    kDigitByte = 1 << 5,     // 0-9
 };
 
 constexpr std::array<uint8_t, 256> make_bytes() {
@@ -27,14 +28,14 @@ constexpr std::array<uint8_t, 256> make_bytes() {
         for (const char* p = chars; *p; ++p) t[static_cast<unsigned char>(*p)] |= cls;
     };
     constexpr uint8_t kUnreserved = kUserChar | kPasswordChar | kHeaderChar | kUserInfo;
-    for (int c = 'a'; c <= 'z'; ++c) t[c] |= kUnreserved | kHostByte;
-    for (int c = 'A'; c <= 'Z'; ++c) t[c] |= kUnreserved | kHostByte;
-    for (int c = '0'; c <= '9'; ++c) t[c] |= kUnreserved | kHostByte;
+    for (int c = 'a'; c <= 'z'; ++c) t[c] |= kUnreserved | kLabelByte;
+    for (int c = 'A'; c <= 'Z'; ++c) t[c] |= kUnreserved | kLabelByte;
+    for (int c = '0'; c <= '9'; ++c) t[c] |= kUnreserved | kLabelByte | kDigitByte;
     add("-_.!~*'()", kUnreserved);  // mark
     add("&=+$,;?/", kUserChar | kUserInfo);
     add("&=+$,", kPasswordChar | kUserInfo);
     add("[]/?:+$", kHeaderChar);
-    add("-._", kHostByte);
+    add("-_", kLabelByte);
     add("%:", kUserInfo);
     return t;
 }
@@ -116,26 +117,39 @@ bool valid_ipv6(std::string_view v) noexcept {
     return compressed ? groups <= 7 : groups == 8;
 }
 
-// hostname / IPv4address (RFC 3261 25.1). Labels may also hold '_', which RFC 6080's
-// _sipuaconfig host names need.
-Status check_host_name(std::string_view h, size_t at, HostKind& kind, Error& err) noexcept {
+// hostname / IPv4address (RFC 3261 25.1) at s[begin]: the run of host bytes there, read
+// label by label; `end` is set to where it stops. Labels may also hold '_', which RFC
+// 6080's _sipuaconfig host names need.
+Status scan_host_name(std::string_view s, size_t begin, size_t& end, HostKind& kind,
+                      Error& err) noexcept {
+    const size_t at = begin;
     size_t labels = 0;
     bool all_numeric = true;
-    std::string_view last;
-    size_t i = 0;
-    while (i < h.size()) {
+    size_t last = begin;  // where the last label starts
+    size_t i = begin;
+    for (;;) {
         size_t start = i;
-        bool numeric = true;
-        for (; i < h.size() && h[i] != '.'; ++i) numeric = numeric && text::is_digit(h[i]);
-        std::string_view label = h.substr(start, i - start);
-        if (label.empty()) return err.fail(Status::bad_uri, "empty label in host name", at + start);
-        if (label.front() == '-' || label.back() == '-')
-            return err.fail(Status::bad_uri, "host name label starts or ends with '-'", at + start);
-        all_numeric = all_numeric && numeric;
-        last = label;
+        uint8_t classes = kDigitByte;  // kDigitByte survives only an all-digit label
+        while (i < s.size() && has(s[i], kLabelByte)) {
+            classes &= kBytes[static_cast<unsigned char>(s[i])];
+            ++i;
+        }
+        bool dot = i < s.size() && s[i] == '.';
+        if (i == start) {
+            if (dot) return err.fail(Status::bad_uri, "empty label in host name", start);
+            if (labels == 0) return err.fail(Status::bad_uri, "host expected", start);
+            break;  // after a trailing dot, which is allowed
+        }
+        if (s[start] == '-' || s[i - 1] == '-')
+            return err.fail(Status::bad_uri, "host name label starts or ends with '-'", start);
+        all_numeric = all_numeric && classes != 0;
+        last = start;
         ++labels;
-        if (i < h.size()) ++i;  // '.'; a trailing dot is allowed
+        if (!dot) break;
+        ++i;
     }
+    end = i;
+    std::string_view h = s.substr(begin, end - begin);
     if (all_numeric) {
         bool trailing_dot = !h.empty() && h.back() == '.';
         if (labels != 4 || trailing_dot)
@@ -150,7 +164,7 @@ Status check_host_name(std::string_view h, size_t at, HostKind& kind, Error& err
         kind = HostKind::ipv4;
         return Status::ok;
     }
-    char first = last.front();
+    char first = s[last];
     if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || first == '_'))
         return err.fail(Status::bad_uri, "host name's last label must start with a letter", at);
     kind = HostKind::name;
@@ -203,11 +217,7 @@ Status parse_uri(std::string_view s, Uri& out, Error& err) noexcept {
         out.host_kind = HostKind::ipv6;
         i = close + 1;
     } else {
-        while (i < s.size() && has(s[i], kHostByte)) ++i;
-        if (i == host_begin) return err.fail(Status::bad_uri, "host expected", i);
-        if (check_host_name(s.substr(host_begin, i - host_begin), host_begin, out.host_kind,
-                            err) != Status::ok)
-            return err.status;
+        if (scan_host_name(s, host_begin, i, out.host_kind, err) != Status::ok) return err.status;
     }
     out.host = s.substr(host_begin, i - host_begin);
 
