@@ -92,8 +92,12 @@ std::string_view trim_lws(std::string_view s) noexcept {
 
 size_t quoted_string_length(std::string_view s, size_t pos, Error& err) noexcept {
     // RFC 3261 25.1: quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     for (size_t i = pos + 1; i < s.size(); ++i) {
-        while (i < s.size() && !kQuotedStops[static_cast<unsigned char>(s[i])]) ++i;
+        while (i + 4 <= s.size() && !(kQuotedStops[p[i]] | kQuotedStops[p[i + 1]] |
+                                      kQuotedStops[p[i + 2]] | kQuotedStops[p[i + 3]]))
+            i += 4;
+        while (i < s.size() && !kQuotedStops[p[i]]) ++i;
         if (i >= s.size()) break;
         char c = s[i];
         if (c == '"') return i + 1 - pos;
