@@ -14,9 +14,18 @@ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DPUSHCORE_BUILD_BENCH=ON \
 cmake --build "$build" -j "$(nproc)" --target sip_contact_bench
 
 json="$build/sip_contact_bench.json"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 "$build/tests/bench/sip_contact_bench" --benchmark_repetitions=5 \
     --benchmark_report_aggregates_only=true \
     --benchmark_out="$json" --benchmark_out_format=json "$@"
+
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD -- lib include 2>/dev/null || commit="$commit (lib/ or include/ modified)"
+echo
+echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "commit:  $commit"
+echo "machine: nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "load:    $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after (1/5/15 min)"
 
 python3 - "$json" <<'EOF'
 import json, sys

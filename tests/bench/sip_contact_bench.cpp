@@ -249,6 +249,17 @@ const Parser kParsers[] = {
 // allocation counter must see the peers allocate (so a 0 for pushcore means something).
 bool sanity_check() {
     bool good = true;
+    {
+        // pushcore is C++: the counter must see operator new (libstdc++ calls malloc).
+        std::size_t before = t_allocs;
+        auto* probe = new std::string(64, 'x');
+        benchmark::DoNotOptimize(probe);
+        delete probe;
+        if (t_allocs - before < 2) {
+            std::printf("sanity: allocation counter missed operator new\n");
+            good = false;
+        }
+    }
     for (const Input& in : kInputs) {
         for (const Parser& p : kParsers) {
             // Values first (copying them out allocates), then one counted parse as measured.
