@@ -1,6 +1,8 @@
 import unittest
+from unittest import mock
 
 import pushcore
+from pushcore import _native
 
 
 class CoreTest(unittest.TestCase):
@@ -21,6 +23,22 @@ class CoreTest(unittest.TestCase):
         self.assertEqual(err.offset, 9)
         self.assertIn("at byte 9", str(err))
         self.assertEqual(pushcore.check(3), 3)
+
+    def test_mismatching_abi_major_is_refused(self):
+        real = pushcore.lib.pushcore_version() // 10000
+        with mock.patch.object(_native, "ABI_MAJOR", real + 1):
+            with self.assertRaises(ImportError) as ctx:
+                _native.load()
+        self.assertIn(f"needs ABI major {real + 1}", str(ctx.exception))
+        self.assertIn(pushcore.version(), str(ctx.exception))
+        self.assertIsNotNone(_native.load())  # the real major loads
+
+    def test_error_names_the_failed_function(self):
+        err = pushcore.PushcoreError(-2, function="pushcore_sip_ua_on_push")
+        self.assertEqual(err.function, "pushcore_sip_ua_on_push")
+        self.assertEqual(str(err), "pushcore_sip_ua_on_push: PUSHCORE_E_INVALID_STATE: "
+                                   + pushcore.strerror(-2))
+        self.assertIsNone(pushcore.PushcoreError(-2).function)
 
 
 if __name__ == "__main__":
