@@ -1,9 +1,12 @@
 """The SIP push classes of the Python binding, driven as a host drives them: the UA and
 the proxy/registrar exchange bytes through this test, which plays the network and the
 clock (draft-ietf-sipcore-sip-push-04 sections 4 and 5, RFC 8599)."""
+import contextlib
 import gc
 import hashlib
+import io
 import os
+import re
 import subprocess
 import sys
 import unittest
@@ -1135,6 +1138,24 @@ class HandleTest(unittest.TestCase):
         # Each round frees eight C handles, the smallest (a registry) over 100 bytes: a
         # leak of any of them holds on to 200 KB or more.
         self.assertLess(grown, 100_000, f"malloc'd bytes in use grew by {grown}")
+
+
+class ReadmeTest(unittest.TestCase):
+    def test_readme_examples_run(self):
+        readme = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                              "README.md")
+        if not os.path.exists(readme):
+            self.skipTest("README.md is not next to the tests")
+        with open(readme, encoding="utf-8") as f:
+            blocks = re.findall(r"```python\n(.*?)```", f.read(), flags=re.S)
+        self.assertEqual(len(blocks), 2)
+        out = io.StringIO()
+        namespace = {}  # shared: the second block uses the first one's import
+        with contextlib.redirect_stdout(out):
+            for block in blocks:
+                exec(compile(block, readme, "exec"), namespace)
+        self.assertIn("PUSHCORE_E_BAD_ESCAPE", out.getvalue())
+        self.assertIn("at byte 17", out.getvalue())
 
 
 def _malloc_in_use():
