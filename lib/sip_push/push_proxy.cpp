@@ -57,12 +57,6 @@ std::string PushProxy::new_token(size_t bytes) {
     return t;
 }
 
-size_t PushProxy::binding_count() const noexcept {
-    size_t n = 0;
-    for (const auto& [aor, list] : bindings_) n += list.size();
-    return n;
-}
-
 void PushProxy::respond(const Peer& to, const sip::Message& request, uint16_t code,
                         const std::vector<std::pair<std::string, std::string>>& headers) {
     Output o;
@@ -327,10 +321,12 @@ Status PushProxy::on_register(const Peer& from, const sip::Message& m, uint64_t 
             continue;
         }
         if (found == list.end()) {
-            if (binding_count() >= config_.max_bindings) {
+            if (binding_count_ >= config_.max_bindings) {
+                if (list.empty()) bindings_.erase(aor);
                 respond(from, m, 503, {{"Retry-After", "60"}});
                 return err.fail(Status::limit_bindings, "binding table full", 0);
             }
+            ++binding_count_;
             list.push_back(Binding{});
             list.back().id = next_binding_id_++;
             found = list.end() - 1;
@@ -433,6 +429,7 @@ void PushProxy::remove_binding(const std::string& aor, size_t index, uint64_t no
     std::vector<Binding>& list = bindings_[aor];
     Binding b = std::move(list[index]);
     list.erase(list.begin() + static_cast<std::ptrdiff_t>(index));
+    --binding_count_;
     reject_held(b.id, 480, now_ms);
     Event ev;
     ev.type = Event::Type::binding_removed;

@@ -102,7 +102,7 @@ public:
     uint64_t next_deadline() const noexcept;
     void on_timeout(uint64_t now_ms);
 
-    size_t binding_count() const noexcept;
+    size_t binding_count() const noexcept { return binding_count_; }
     size_t held_count() const noexcept { return held_.size(); }
 
 private:
@@ -149,6 +149,7 @@ private:
     ProxyConfig config_;
     std::string to_tag_;  // one To tag for the responses this proxy generates
     uint64_t next_binding_id_ = 1;
+    size_t binding_count_ = 0;
     std::map<std::string, std::vector<Binding>> bindings_;  // by AOR "user@host"
     std::deque<Held> held_;
     std::unordered_map<std::string, Forwarded> forwarded_;  // by the caller's branch
