@@ -168,8 +168,9 @@ class _Authorizer:
         def callback(_ctx, request, length, challenge, cap):
             try:
                 verdict = fn(_borrowed(request, length))
-                if verdict is None or (isinstance(verdict, int) and verdict in (0, 403)):
-                    return int(verdict or 0)
+                if verdict is None or (isinstance(verdict, int) and not isinstance(verdict, bool)
+                                       and verdict in (0, 403)):
+                    return int(verdict or 0)  # (False is no verdict: it does not accept)
                 if not (isinstance(verdict, tuple) and len(verdict) == 2
                         and verdict[0] in (401, 407)):
                     raise TypeError(f"authorizer returned {verdict!r}; expected None, 0, 403, "
@@ -316,7 +317,7 @@ class Event:
 
     def __getattr__(self, name):
         if name in _FIELD_NAMES:
-            return self.__dict__["fields"].get(name)
+            return self.__dict__.get("fields", {}).get(name)
         raise AttributeError(name)
 
     def __eq__(self, other):

@@ -12,6 +12,7 @@ import sys
 import unittest
 import warnings
 import weakref
+from http import HTTPStatus
 
 import pushcore
 from pushcore import (Event, EventType, Format, Need, PnsStyle, ProviderRegistry,
@@ -630,7 +631,8 @@ class ProxyTest(unittest.TestCase):
         self.assertEqual(start_line(forbidden.data), "SIP/2.0 403 Forbidden")
 
     def test_authorizer_407(self):
-        proxy = make_proxy(authorizer=lambda request: (407, 'Digest realm="p"'))
+        proxy = make_proxy(authorizer=lambda request: (HTTPStatus.PROXY_AUTHENTICATION_REQUIRED,
+                                                       'Digest realm="p"'))
         proxy.receive(MESSAGE, CALLER_FLOW, *CALLER)
         [challenge] = proxy.outputs()
         self.assertEqual(start_line(challenge.data),
@@ -640,6 +642,8 @@ class ProxyTest(unittest.TestCase):
     def test_authorizer_errors_refuse_with_403_and_raise(self):
         cases = [(lambda r: 1 / 0, ZeroDivisionError),
                  (lambda r: 200, TypeError),
+                 (lambda r: False, TypeError),  # not a verdict; must not read as 0 (accept)
+                 (lambda r: (401, None), TypeError),
                  (lambda r: (401, "x\r\nEvil: 1"), ValueError),
                  (lambda r: (401, "x" * 5000), ValueError)]
         for authorize, error in cases:
