@@ -73,8 +73,16 @@ inline size_t find_semi_or_quote(std::string_view s, size_t pos) noexcept {
         uint64_t w;
         std::memcpy(&w, s.data() + pos, 8);
         uint64_t semi = w ^ (kOnes * ';'), quote = w ^ (kOnes * '"');
-        // Non-zero exactly when some byte of semi or quote is zero.
-        if ((((semi - kOnes) & ~semi) | ((quote - kOnes) & ~quote)) & kHighs) break;
+        // The high bit of each byte that is ';' or '"' is set, and maybe of bytes after
+        // one (borrows), never of bytes before: the lowest set bit marks the first.
+        uint64_t hits = (((semi - kOnes) & ~semi) | ((quote - kOnes) & ~quote)) & kHighs;
+        if (hits) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            return pos + static_cast<size_t>(__builtin_ctzll(hits) / 8);
+#else
+            break;
+#endif
+        }
         pos += 8;
     }
     while (pos < s.size() && s[pos] != ';' && s[pos] != '"') ++pos;
