@@ -4,6 +4,7 @@
 #include <string>
 
 #include "event.hpp"
+#include "pushcore/core/status.hpp"
 #include "pushcore/sip/name_addr.hpp"
 #include "pushcore/sip/uri.hpp"
 #include "pushcore/text/grammar.hpp"
@@ -24,6 +25,7 @@ struct pushcore_sip_framer {
 
 struct pushcore_push_params {
     std::string text;  // the parsed copy: PushParams views point into it
+    size_t params_at = 0;  // where the uri-parameters start in text (offsets are relative)
     PushParams params;
     std::string value;  // the last decoded value handed out
     std::vector<std::pair<std::string, std::string>> unknown;
@@ -36,6 +38,7 @@ struct pushcore_provider_registry {
 
 struct pushcore_sip_ua_config {
     UaConfig config;
+    mutable Error err;  // of the last failed setter or pushcore_sip_ua_new
 };
 
 struct pushcore_sip_ua {
@@ -47,6 +50,7 @@ struct pushcore_sip_ua {
 
 struct pushcore_sip_proxy_config {
     ProxyConfig config;
+    mutable Error err;
 };
 
 struct pushcore_sip_proxy {
@@ -69,6 +73,23 @@ int last_error(const Error& err, const char** reason, size_t* offset) {
 // Records a failure in `err` unless the callee already did, and returns its status.
 int fail(Error& err, Status s, const char* why) {
     if (err.status != s) err.fail(s, why, 0);
+    return status(s);
+}
+
+// Runs one call that can fail with a fresh error record, so last_error always describes
+// the latest call; a status the callee gave no reason for gets its generic message.
+template <class F>
+int run(Error& err, F&& f) noexcept {
+    err = Error{};
+    Status s;
+    try {
+        s = f();
+    } catch (const std::bad_alloc&) {
+        s = Status::no_memory;
+    } catch (...) {
+        s = Status::internal;
+    }
+    if (s != Status::ok && err.status != s) err.fail(s, status_message(s), 0);
     return status(s);
 }
 
@@ -156,7 +177,8 @@ PUSHCORE_API int pushcore_push_params_parse(pushcore_push_params** out, const ch
     if (!out || (!text && len)) return PUSHCORE_E_INVALID_ARGUMENT;
     *out = nullptr;
     return guard([&]() -> int {
-        auto* p = new pushcore_push_params{std::string(text, len), {}, {}, {}, {}};
+        auto* p = new pushcore_push_params{};
+        p->text.assign(text ? text : "", len);
         *out = p;
         std::string_view params;
         if (p->text.size() >= 4 && pushcore::text::iequals(std::string_view(p->text).substr(0, 3), "sip")) {
@@ -171,10 +193,11 @@ PUSHCORE_API int pushcore_push_params_parse(pushcore_push_params** out, const ch
             if (!na.is_sip) return fail(p->err, Status::bad_uri, "not a SIP or SIPS URI");
             params = na.sip.params;
         }
+        p->params_at = static_cast<size_t>(params.data() - p->text.data());
         Error rel;
         if (read_push_params(params, p->params, rel) != Status::ok) {
             p->err = rel;
-            p->err.offset += static_cast<size_t>(params.data() - p->text.data());
+            p->err.offset += p->params_at;
             return status(rel.status);
         }
         p->unknown = unknown_push_params(params);
@@ -212,20 +235,25 @@ PUSHCORE_API int pushcore_push_params_unknown_count(const pushcore_push_params* 
 }
 
 PUSHCORE_API int pushcore_push_params_unknown_get(pushcore_push_params* p, size_t i,
-                                                  const char** name, const char** value) {
+                                                  const char** name, size_t* name_len,
+                                                  const char** value, size_t* value_len) {
     if (!p || !name || !value) return PUSHCORE_E_INVALID_ARGUMENT;
     if (i >= p->unknown.size()) return PUSHCORE_E_NOT_FOUND;
-    *name = p->unknown[i].first.c_str();
-    *value = p->unknown[i].second.c_str();
+    const auto& [n, v] = p->unknown[i];
+    *name = n.c_str();
+    *value = v.c_str();
+    if (name_len) *name_len = n.size();
+    if (value_len) *value_len = v.size();
     return PUSHCORE_OK;
 }
 
 PUSHCORE_API int pushcore_push_params_validate(pushcore_push_params* p,
                                                const pushcore_provider_registry* registry) {
     if (!p || !registry) return PUSHCORE_E_INVALID_ARGUMENT;
-    return guard([&]() -> int {
-        p->err = Error{};
-        return status(registry->registry.validate(p->params, p->err));
+    return run(p->err, [&] {
+        Status s = registry->registry.validate(p->params, p->err);
+        if (s != Status::ok) p->err.offset += p->params_at;
+        return s;
     });
 }
 
@@ -277,6 +305,12 @@ PUSHCORE_API int pushcore_sip_ua_config_new(pushcore_sip_ua_config** out) {
 
 PUSHCORE_API void pushcore_sip_ua_config_free(pushcore_sip_ua_config* cfg) { delete cfg; }
 
+PUSHCORE_API int pushcore_sip_ua_config_last_error(const pushcore_sip_ua_config* cfg,
+                                                   const char** reason, size_t* offset) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    return last_error(cfg->err, reason, offset);
+}
+
 PUSHCORE_API int pushcore_sip_ua_config_set_str(pushcore_sip_ua_config* cfg, int32_t key,
                                                 const char* value) {
     if (!cfg || !value) return PUSHCORE_E_INVALID_ARGUMENT;
@@ -289,7 +323,7 @@ PUSHCORE_API int pushcore_sip_ua_config_set_str(pushcore_sip_ua_config* cfg, int
         case PUSHCORE_UA_TRANSPORT: field = &c.transport; break;
         case PUSHCORE_UA_SENT_BY: field = &c.sent_by; break;
         case PUSHCORE_UA_USER_AGENT: field = &c.user_agent; break;
-        default: return PUSHCORE_E_INVALID_ARGUMENT;
+        default: return fail(cfg->err, Status::invalid_argument, "unknown PUSHCORE_UA_* key");
     }
     return guard([&]() -> int {
         *field = value;
@@ -299,7 +333,8 @@ PUSHCORE_API int pushcore_sip_ua_config_set_str(pushcore_sip_ua_config* cfg, int
 
 PUSHCORE_API int pushcore_sip_ua_config_set_expires(pushcore_sip_ua_config* cfg,
                                                     uint32_t expires_s, uint32_t margin_s) {
-    if (!cfg || expires_s == 0) return PUSHCORE_E_INVALID_ARGUMENT;
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    if (expires_s == 0) return fail(cfg->err, Status::invalid_argument, "expires must be above 0");
     cfg->config.expires = expires_s;
     cfg->config.refresh_margin = margin_s;
     return PUSHCORE_OK;
@@ -317,7 +352,8 @@ PUSHCORE_API int pushcore_sip_ua_new(pushcore_sip_ua** out, const pushcore_sip_u
     *out = nullptr;
     return guard([&]() -> int {
         auto ua = std::make_unique<pushcore_sip_ua>();
-        Status s = PushUa::create(cfg->config, ua->ua, ua->err);
+        cfg->err = Error{};
+        Status s = PushUa::create(cfg->config, ua->ua, cfg->err);
         if (s == Status::ok) *out = ua.release();
         return status(s);
     });
@@ -328,7 +364,7 @@ PUSHCORE_API void pushcore_sip_ua_free(pushcore_sip_ua* ua) { delete ua; }
 PUSHCORE_API int pushcore_sip_ua_start(pushcore_sip_ua* ua, const char* provider,
                                        const char* param, const char* prid, uint64_t now_ms) {
     if (!ua || (provider && !prid)) return PUSHCORE_E_INVALID_ARGUMENT;
-    return guard([&]() -> int {
+    return run(ua->err, [&] {
         std::optional<PushInfo> push;
         if (provider) {
             push.emplace();
@@ -336,39 +372,38 @@ PUSHCORE_API int pushcore_sip_ua_start(pushcore_sip_ua* ua, const char* provider
             push->prid = prid;
             if (param) push->param = param;
         }
-        return status(ua->ua->start(std::move(push), now_ms));
+        return ua->ua->start(std::move(push), now_ms);
     });
 }
 
 PUSHCORE_API int pushcore_sip_ua_on_push(pushcore_sip_ua* ua, uint64_t now_ms) {
     if (!ua) return PUSHCORE_E_INVALID_ARGUMENT;
-    return guard([&]() -> int { return status(ua->ua->on_push_notification(now_ms)); });
+    return run(ua->err, [&] { return ua->ua->on_push_notification(now_ms); });
 }
 
 PUSHCORE_API int pushcore_sip_ua_update_prid(pushcore_sip_ua* ua, const char* prid,
                                              uint64_t now_ms) {
     if (!ua || !prid) return PUSHCORE_E_INVALID_ARGUMENT;
-    return guard([&]() -> int { return status(ua->ua->update_prid(prid, now_ms)); });
+    return run(ua->err, [&] { return ua->ua->update_prid(prid, now_ms); });
 }
 
 PUSHCORE_API int pushcore_sip_ua_stop_push(pushcore_sip_ua* ua, uint64_t now_ms) {
     if (!ua) return PUSHCORE_E_INVALID_ARGUMENT;
-    return guard([&]() -> int { return status(ua->ua->stop_push(now_ms)); });
+    return run(ua->err, [&] { return ua->ua->stop_push(now_ms); });
 }
 
 PUSHCORE_API int pushcore_sip_ua_unregister(pushcore_sip_ua* ua, uint64_t now_ms) {
     if (!ua) return PUSHCORE_E_INVALID_ARGUMENT;
-    return guard([&]() -> int { return status(ua->ua->unregister(now_ms)); });
+    return run(ua->err, [&] { return ua->ua->unregister(now_ms); });
 }
 
 PUSHCORE_API int pushcore_sip_ua_receive(pushcore_sip_ua* ua, const uint8_t* data, size_t len,
                                          uint64_t now_ms) {
     if (!ua) return PUSHCORE_E_INVALID_ARGUMENT;
-    return guard([&]() -> int {
-        ua->err = Error{};
+    return run(ua->err, [&] {
         sip::Message m;
-        if (parse_message(data, len, m, ua->err) != Status::ok) return status(ua->err.status);
-        return status(ua->ua->receive(m, now_ms, ua->err));
+        if (parse_message(data, len, m, ua->err) != Status::ok) return ua->err.status;
+        return ua->ua->receive(m, now_ms, ua->err);
     });
 }
 
@@ -441,6 +476,12 @@ PUSHCORE_API int pushcore_sip_proxy_config_new(pushcore_sip_proxy_config** out) 
 
 PUSHCORE_API void pushcore_sip_proxy_config_free(pushcore_sip_proxy_config* cfg) { delete cfg; }
 
+PUSHCORE_API int pushcore_sip_proxy_config_last_error(const pushcore_sip_proxy_config* cfg,
+                                                      const char** reason, size_t* offset) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    return last_error(cfg->err, reason, offset);
+}
+
 PUSHCORE_API int pushcore_sip_proxy_config_set_via(pushcore_sip_proxy_config* cfg,
                                                    const char* transport, const char* sent_by) {
     if (!cfg || !transport || !sent_by) return PUSHCORE_E_INVALID_ARGUMENT;
@@ -464,8 +505,9 @@ PUSHCORE_API int pushcore_sip_proxy_config_set_u64(pushcore_sip_proxy_config* cf
                                                    uint64_t value) {
     if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
     ProxyConfig& c = cfg->config;
-    auto u32 = [&](uint32_t& field) {
-        if (value > UINT32_MAX) return PUSHCORE_E_INVALID_ARGUMENT;
+    auto u32 = [&](uint32_t& field) -> int {
+        if (value > UINT32_MAX)
+            return fail(cfg->err, Status::invalid_argument, "value above 2**32-1");
         field = static_cast<uint32_t>(value);
         return PUSHCORE_OK;
     };
@@ -474,7 +516,7 @@ PUSHCORE_API int pushcore_sip_proxy_config_set_u64(pushcore_sip_proxy_config* cf
         case PUSHCORE_PROXY_REREGISTER_PUSHES: c.reregister_pushes = value != 0; return PUSHCORE_OK;
         case PUSHCORE_PROXY_REREGISTER_MARGIN_S: return u32(c.reregister_margin_s);
         case PUSHCORE_PROXY_PNS_STYLE:
-            if (value > 1) return PUSHCORE_E_INVALID_ARGUMENT;
+            if (value > 1) return fail(cfg->err, Status::invalid_argument, "style must be 0 or 1");
             c.pns_style = value ? PnsStyle::list : PnsStyle::single;
             return PUSHCORE_OK;
         case PUSHCORE_PROXY_MIN_EXPIRES: return u32(c.min_expires);
@@ -482,7 +524,7 @@ PUSHCORE_API int pushcore_sip_proxy_config_set_u64(pushcore_sip_proxy_config* cf
         case PUSHCORE_PROXY_DEFAULT_EXPIRES: return u32(c.default_expires);
         case PUSHCORE_PROXY_MAX_BINDINGS: c.max_bindings = value; return PUSHCORE_OK;
         case PUSHCORE_PROXY_MAX_HELD: c.max_held_requests = value; return PUSHCORE_OK;
-        default: return PUSHCORE_E_INVALID_ARGUMENT;
+        default: return fail(cfg->err, Status::invalid_argument, "unknown PUSHCORE_PROXY_* key");
     }
 }
 
@@ -531,7 +573,8 @@ PUSHCORE_API int pushcore_sip_proxy_new(pushcore_sip_proxy** out,
     *out = nullptr;
     return guard([&]() -> int {
         auto p = std::make_unique<pushcore_sip_proxy>();
-        Status s = PushProxy::create(cfg->config, p->proxy, p->err);
+        cfg->err = Error{};
+        Status s = PushProxy::create(cfg->config, p->proxy, cfg->err);
         if (s == Status::ok) *out = p.release();
         return status(s);
     });
@@ -543,19 +586,17 @@ PUSHCORE_API int pushcore_sip_proxy_receive(pushcore_sip_proxy* proxy, uint64_t 
                                             const char* host, uint16_t port, const uint8_t* data,
                                             size_t len, uint64_t now_ms) {
     if (!proxy || !host) return PUSHCORE_E_INVALID_ARGUMENT;
-    return guard([&]() -> int {
-        proxy->err = Error{};
+    return run(proxy->err, [&] {
         sip::Message m;
-        if (parse_message(data, len, m, proxy->err) != Status::ok)
-            return status(proxy->err.status);
-        return status(proxy->proxy->receive(Peer{flow, host, port}, m, now_ms, proxy->err));
+        if (parse_message(data, len, m, proxy->err) != Status::ok) return proxy->err.status;
+        return proxy->proxy->receive(Peer{flow, host, port}, m, now_ms, proxy->err);
     });
 }
 
 PUSHCORE_API int pushcore_sip_proxy_push_failed(pushcore_sip_proxy* proxy, uint64_t binding_id,
                                                 uint64_t now_ms) {
     if (!proxy) return PUSHCORE_E_INVALID_ARGUMENT;
-    return guard([&]() -> int { return status(proxy->proxy->push_failed(binding_id, now_ms)); });
+    return run(proxy->err, [&] { return proxy->proxy->push_failed(binding_id, now_ms); });
 }
 
 PUSHCORE_API int pushcore_sip_proxy_next_output(pushcore_sip_proxy* proxy, const uint8_t** data,

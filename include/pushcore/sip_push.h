@@ -13,7 +13,8 @@
  * pushcore_status. Text parameters are NUL-terminated UTF-8 (`const char*`); wire bytes
  * are pointer + length. Strings and bytes handed out are borrowed: valid until the next
  * call on the same handle. Each handle has *_last_error giving the status, a reason
- * (static storage) and a byte offset of the last failed call.
+ * (static storage) and a byte offset of its last call that can fail (PUSHCORE_OK with
+ * an empty reason after a call that succeeded).
  */
 #ifndef PUSHCORE_SIP_PUSH_H
 #define PUSHCORE_SIP_PUSH_H
@@ -70,6 +71,14 @@ PUSHCORE_API int pushcore_event_str(const pushcore_event* ev, int32_t field, con
 /* A numeric field: 1 and *value set when the event has it, 0 when it has not. */
 PUSHCORE_API int pushcore_event_u64(const pushcore_event* ev, int32_t field, uint64_t* value);
 
+/* The fields an event has, for generic consumers (bindings, loggers): the count, and the
+ * i-th field's id and kind (PUSHCORE_FIELD_KIND_*). */
+#define PUSHCORE_FIELD_KIND_STR 1
+#define PUSHCORE_FIELD_KIND_U64 2
+PUSHCORE_API int pushcore_event_field_count(const pushcore_event* ev);
+PUSHCORE_API int pushcore_event_field_at(const pushcore_event* ev, size_t i, int32_t* field,
+                                         int32_t* kind);
+
 /* ---- stream framing ---------------------------------------------------------------- */
 
 typedef struct pushcore_sip_framer pushcore_sip_framer;
@@ -119,10 +128,12 @@ PUSHCORE_API void pushcore_push_params_free(pushcore_push_params* p);
 PUSHCORE_API int pushcore_push_params_get(pushcore_push_params* p, int32_t which,
                                           const char** value, size_t* len);
 
-/* Number of unknown pn-* parameters, and the i-th one's decoded name and value. */
+/* Number of unknown pn-* parameters, and the i-th one's decoded name and value with
+ * their lengths (a decoded value may hold NUL bytes; both are NUL-terminated too). */
 PUSHCORE_API int pushcore_push_params_unknown_count(const pushcore_push_params* p);
 PUSHCORE_API int pushcore_push_params_unknown_get(pushcore_push_params* p, size_t i,
-                                                  const char** name, const char** value);
+                                                  const char** name, size_t* name_len,
+                                                  const char** value, size_t* value_len);
 
 /* Checks the parameters against a registry (draft 5.3): PUSHCORE_OK,
  * PUSHCORE_E_PUSH_INFO_MISSING, PUSHCORE_E_PUSH_INFO_INVALID or
@@ -179,8 +190,13 @@ PUSHCORE_API int pushcore_sip_ua_config_set_expires(pushcore_sip_ua_config* cfg,
 PUSHCORE_API int pushcore_sip_ua_config_set_random(pushcore_sip_ua_config* cfg,
                                                    pushcore_random_fn fn, void* ctx);
 
+/* The last failed setter's or pushcore_sip_ua_new's status, reason and offset. */
+PUSHCORE_API int pushcore_sip_ua_config_last_error(const pushcore_sip_ua_config* cfg,
+                                                   const char** reason, size_t* offset);
+
 /* Creates a UA from a config (copied; the config may be freed after). Invalid URIs or
- * a missing random source give PUSHCORE_E_INVALID_ARGUMENT; `out` stays NULL. */
+ * a missing random source give PUSHCORE_E_INVALID_ARGUMENT; `out` stays NULL and
+ * pushcore_sip_ua_config_last_error says which setting is wrong. */
 PUSHCORE_API int pushcore_sip_ua_new(pushcore_sip_ua** out, const pushcore_sip_ua_config* cfg);
 PUSHCORE_API void pushcore_sip_ua_free(pushcore_sip_ua* ua);
 
@@ -266,6 +282,12 @@ typedef int32_t (*pushcore_sip_auth_fn)(void* ctx, const uint8_t* request, size_
 PUSHCORE_API int pushcore_sip_proxy_config_set_authorizer(pushcore_sip_proxy_config* cfg,
                                                           pushcore_sip_auth_fn fn, void* ctx);
 
+/* The last failed setter's or pushcore_sip_proxy_new's status, reason and offset. */
+PUSHCORE_API int pushcore_sip_proxy_config_last_error(const pushcore_sip_proxy_config* cfg,
+                                                      const char** reason, size_t* offset);
+
+/* Creates a proxy from a config (copied). On failure `out` stays NULL and
+ * pushcore_sip_proxy_config_last_error gives the reason. */
 PUSHCORE_API int pushcore_sip_proxy_new(pushcore_sip_proxy** out,
                                         const pushcore_sip_proxy_config* cfg);
 PUSHCORE_API void pushcore_sip_proxy_free(pushcore_sip_proxy* proxy);

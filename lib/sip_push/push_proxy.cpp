@@ -98,7 +98,8 @@ Status PushProxy::on_request(const Peer& from, const sip::Message& m, uint64_t n
         auto absorbed = std::find(rejected_invites_.begin(), rejected_invites_.end(), branch);
         if (absorbed != rejected_invites_.end()) return Status::ok;  // ACK to our own 4xx
         auto f = forwarded_.find(branch);
-        if (f != forwarded_.end()) return forward(from, m, m.request_uri, f->second.to, now_ms);
+        if (f != forwarded_.end())
+            return forward(from, m, f->second.request_uri, f->second.to, now_ms);
     }
     if (m.method == "CANCEL") {
         for (auto it = held_.begin(); it != held_.end(); ++it) {
@@ -121,13 +122,17 @@ Status PushProxy::on_request(const Peer& from, const sip::Message& m, uint64_t n
             return Status::ok;
         }
         auto f = forwarded_.find(branch);
-        if (f != forwarded_.end()) return forward(from, m, m.request_uri, f->second.to, now_ms);
+        if (f != forwarded_.end())
+            return forward(from, m, f->second.request_uri, f->second.to, now_ms);
         respond(from, m, 481);
         return Status::ok;
     }
     if (config_.authorize) {
         std::string challenge;
         uint16_t code = config_.authorize(m, challenge);
+        // A challenge with a line break would inject header fields: refuse instead.
+        if ((code == 401 || code == 407) && challenge.find_first_of("\r\n") != std::string::npos)
+            code = 403;
         if (code != 0) {
             // A challenged request changes nothing: no binding, no release of held
             // requests, so the retried REGISTER forwards them exactly once.
@@ -147,7 +152,7 @@ Status PushProxy::on_request(const Peer& from, const sip::Message& m, uint64_t n
         }
     }
     if (auto f = forwarded_.find(branch); f != forwarded_.end())
-        return forward(from, m, m.request_uri, f->second.to, now_ms);
+        return forward(from, m, f->second.request_uri, f->second.to, now_ms);
 
     sip::Uri ruri;
     if (sip::parse_uri(m.request_uri, ruri, err) != Status::ok) {
@@ -461,9 +466,14 @@ Status PushProxy::forward(const Peer& from, const sip::Message& m, std::string_v
     if (found != forwarded_.end()) {
         ours = found->second.branch;  // retransmission, ACK or CANCEL: same branch (16.10)
     } else {
-        ours = "z9hG4bK" + new_token(10);
-        Forwarded f{from, to, ours, now_ms + (m.method == "INVITE" ? kInviteLifetimeMs
-                                                                    : kTransactionLifetimeMs)};
+        std::string token = new_token(10);
+        if (token.empty()) {  // no branch, no forwarding
+            if (m.method != "ACK") respond(from, m, 500);
+            return Status::internal;
+        }
+        ours = "z9hG4bK" + token;
+        Forwarded f{from, to, std::string(request_uri), ours,
+                    now_ms + (m.method == "INVITE" ? kInviteLifetimeMs : kTransactionLifetimeMs)};
         if (!caller_branch.empty() && m.method != "ACK") {
             forwarded_.emplace(caller_branch, f);
             by_our_branch_.emplace(ours, caller_branch);

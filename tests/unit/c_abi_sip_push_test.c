@@ -122,13 +122,49 @@ int main(void) {
     CHECK(strcmp(host, "192.0.2.10") == 0 && port == 5070 && flow == 1);
     CHECK(pushcore_sip_proxy_held_count(proxy) == 0);
 
-    /* Errors carry reason and offset. */
+    /* Errors carry reason and offset, and last_error always describes the latest call. */
     const char* reason = NULL;
     size_t offset = 0;
     CHECK(pushcore_sip_ua_receive(ua, (const uint8_t*)"SIP/2.0 2x", 10, 300) ==
           PUSHCORE_E_TRUNCATED);
     CHECK(pushcore_sip_ua_last_error(ua, &reason, &offset) == PUSHCORE_E_TRUNCATED);
     CHECK(reason && strlen(reason) > 0);
+    CHECK(pushcore_sip_ua_update_prid(ua, "", 300) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_sip_ua_last_error(ua, &reason, &offset) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(strcmp(reason, "invalid argument") == 0);
+    CHECK(pushcore_sip_ua_on_push(ua, 300) == 0);
+    CHECK(pushcore_sip_ua_last_error(ua, &reason, &offset) == 0);
+    CHECK(strcmp(reason, "") == 0);
+    while (pushcore_sip_ua_next_output(ua, &data, &len) == 1) {
+    }
+
+    /* Events can be enumerated. */
+    CHECK(pushcore_sip_proxy_next_event(proxy, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_PROXY_BINDING_UPDATED);
+    int fields = pushcore_event_field_count(ev);
+    int saw_expires = 0;
+    CHECK(fields >= 3);
+    for (int i = 0; i < fields; ++i) {
+        int32_t field, kind;
+        CHECK(pushcore_event_field_at(ev, (size_t)i, &field, &kind) == 0);
+        if (field == PUSHCORE_FIELD_EXPIRES) saw_expires = kind == PUSHCORE_FIELD_KIND_U64;
+    }
+    CHECK(saw_expires);
+    int32_t f, k;
+    CHECK(pushcore_event_field_at(ev, (size_t)fields, &f, &k) == PUSHCORE_E_NOT_FOUND);
+
+    /* A config keeps why pushcore_sip_ua_new refused it. */
+    pushcore_sip_ua* none = NULL;
+    CHECK(pushcore_sip_ua_config_new(&ucfg) == 0);
+    CHECK(pushcore_sip_ua_config_set_str(ucfg, 77, "x") == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_sip_ua_config_last_error(ucfg, &reason, &offset) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(strstr(reason, "key") != NULL);
+    CHECK(pushcore_sip_ua_config_set_str(ucfg, PUSHCORE_UA_AOR, "sip:alice@") == 0);
+    CHECK(pushcore_sip_ua_new(&none, ucfg) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(none == NULL);
+    CHECK(pushcore_sip_ua_config_last_error(ucfg, &reason, &offset) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(strcmp(reason, "aor is not a SIP URI") == 0);
+    pushcore_sip_ua_config_free(ucfg);
 
     pushcore_push_params* pp = NULL;
     const char* contact = "<sip:a@b;pn-provider=fcm;pn-prid=\"x y\";pn-new=1>";
@@ -143,6 +179,20 @@ int main(void) {
     CHECK(pushcore_push_params_validate(pp, reg) == PUSHCORE_E_PUSH_INFO_MISSING);
     CHECK(pushcore_push_params_last_error(pp, &reason, &offset) == PUSHCORE_E_PUSH_INFO_MISSING);
     CHECK(strstr(reason, "pn-param") != NULL);
+    const char* uname;
+    size_t uname_len, uvalue_len;
+    CHECK(pushcore_push_params_unknown_get(pp, 0, &uname, &uname_len, &value, &uvalue_len) == 0);
+    CHECK(strcmp(uname, "pn-new") == 0 && uname_len == 6 && uvalue_len == 1);
+    CHECK(pushcore_push_params_unknown_get(pp, 1, &uname, NULL, &value, NULL) ==
+          PUSHCORE_E_NOT_FOUND);
+    pushcore_push_params_free(pp);
+
+    /* Offsets of validation errors count from the start of the parsed text. */
+    const char* wrong = "<sip:a@b;pn-provider=apns;pn-prid=zz;pn-param=a.b>";
+    CHECK(pushcore_push_params_parse(&pp, wrong, strlen(wrong)) == 0);
+    CHECK(pushcore_push_params_validate(pp, reg) == PUSHCORE_E_PUSH_INFO_INVALID);
+    CHECK(pushcore_push_params_last_error(pp, &reason, &offset) == PUSHCORE_E_PUSH_INFO_INVALID);
+    CHECK(offset == 26);
     pushcore_push_params_free(pp);
 
     const char* bad = "<sip:a@b;pn-prid=%zz>";

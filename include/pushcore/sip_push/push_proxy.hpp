@@ -126,7 +126,8 @@ private:
     };
     struct Forwarded {
         Peer from;            // where responses go
-        Peer to;              // where ACK and CANCEL for it go
+        Peer to;              // where retransmissions, ACK and CANCEL for it go
+        std::string request_uri;  // as forwarded: they carry it too (RFC 3261 16.10)
         std::string branch;   // our branch for it
         uint64_t forget_at = 0;
     };

@@ -454,3 +454,55 @@ TEST_CASE("proxy: the authorizer may answer 407 or 403") {
     REQUIRE(feed(p, kCaller, request_msg("OPTIONS", "z9hG4bKo"), 0) == Status::ok);
     CHECK(only_output(p, kCaller)->status_code == 403);
 }
+
+TEST_CASE("proxy: retransmissions and CANCEL reuse the forwarded Request-URI and branch") {
+    PushProxy p = make();
+    REQUIRE(feed(p, kPhone, register_msg("<sip:alice@192.0.2.10:5070;ob>")) == Status::ok);
+    drain(p);
+    REQUIRE(feed(p, kCaller, request_msg("INVITE"), 0) == Status::ok);
+    Parsed first = parse(drain(p).at(0).bytes);
+    CHECK(first->request_uri == "sip:alice@192.0.2.10:5070;ob");
+    REQUIRE(feed(p, kCaller, request_msg("INVITE"), 500) == Status::ok);
+    Parsed again = parse(drain(p).at(0).bytes);
+    CHECK(again->request_uri == first->request_uri);
+    CHECK(header(again, "Via") == header(first, "Via"));
+    REQUIRE(feed(p, kCaller, request_msg("CANCEL"), 600) == Status::ok);
+    Parsed cancel = parse(drain(p).at(0).bytes);
+    CHECK(cancel->method == "CANCEL");
+    CHECK(cancel->request_uri == first->request_uri);
+    CHECK(header(cancel, "Via") == header(first, "Via"));
+}
+
+TEST_CASE("proxy: a challenge holding a line break is refused, not sent") {
+    ProxyConfig c = config();
+    c.authorize = [](const sip::Message&, std::string& challenge) -> uint16_t {
+        challenge = "Digest realm=\"x\"\r\nX-Injected: 1";
+        return 401;
+    };
+    PushProxy p = make(c);
+    REQUIRE(feed(p, kPhone, register_msg(kApnsContact)) == Status::ok);
+    Parsed r = only_output(p, kPhone);
+    CHECK(r->status_code == 403);
+    CHECK_FALSE(r->find("X-Injected"));
+}
+
+namespace {
+// Works `budget` times, then fails.
+int limited_random(void* ctx, uint8_t* out, size_t len) {
+    int* budget = static_cast<int*>(ctx);
+    if ((*budget)-- <= 0) return -1;
+    for (size_t i = 0; i < len; ++i) out[i] = static_cast<uint8_t>(i);
+    return 0;
+}
+}  // namespace
+
+TEST_CASE("proxy: without a branch it answers 500 and forwards nothing") {
+    int budget = 1;  // the To tag only
+    ProxyConfig c = config();
+    c.random = Random{limited_random, &budget};
+    PushProxy p = make(c);
+    REQUIRE(feed(p, kPhone, register_msg("<sip:alice@192.0.2.10:5070>")) == Status::ok);
+    drain(p);
+    CHECK(feed(p, kCaller, request_msg("MESSAGE", "z9hG4bKr"), 0) == Status::internal);
+    CHECK(only_output(p, kCaller)->status_code == 500);
+}
