@@ -93,18 +93,23 @@ inline char ascii_lower(char c) noexcept {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
 }
 
-// Length of the run of paramchar (with valid %HH escapes) at text[pos].
-size_t paramchar_run(std::string_view s, size_t pos, Error& err) noexcept {
-    size_t i = pos;
+// paramchar_run from its first '%', at s[i].
+size_t escaped_paramchar_run(std::string_view s, size_t pos, size_t i, Error& err) noexcept {
     for (;;) {
-        i = span(s, i, kPC);
-        if (i >= s.size() || s[i] != '%') break;
         if (i + 2 >= s.size() || !text::is_hex(s[i + 1]) || !text::is_hex(s[i + 2])) {
             err.fail(Status::bad_escape, "'%' not followed by two hex digits", i);
             return 0;
         }
-        i += 3;
+        i = span(s, i + 3, kPC);
+        if (i >= s.size() || s[i] != '%') return i - pos;
     }
+}
+
+// Length of the run of paramchar (with valid %HH escapes) at text[pos]. The usual run,
+// without escapes, is read inline.
+inline size_t paramchar_run(std::string_view s, size_t pos, Error& err) noexcept {
+    size_t i = span(s, pos, kPC);
+    if (i < s.size() && s[i] == '%') return escaped_paramchar_run(s, pos, i, err);
     return i - pos;
 }
 
