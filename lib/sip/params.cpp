@@ -8,6 +8,9 @@
 
 namespace pushcore::sip {
 
+// In uri.cpp: whether the text between an IPv6reference's brackets is an IPv6address.
+bool valid_ipv6(std::string_view v) noexcept;
+
 using text::lws_length;
 
 namespace {
@@ -115,12 +118,14 @@ inline size_t paramchar_run(std::string_view s, size_t pos, Error& err) noexcept
 
 size_t token_run(std::string_view s, size_t pos) noexcept { return span(s, pos, kTok) - pos; }
 
-// gen-value's host alternative adds IPv6 references and ':'-free names to token.
+// gen-value = token / host / quoted-string (RFC 3261 25.1): hostname and IPv4address are
+// tokens; what host adds is IPv6reference, "[" IPv6address "]".
 size_t host_value_run(std::string_view s, size_t pos) noexcept {
     if (pos < s.size() && s[pos] == '[') {
-        size_t i = pos + 1;
-        while (i < s.size() && (text::is_hex(s[i]) || s[i] == ':' || s[i] == '.')) ++i;
-        return (i < s.size() && s[i] == ']') ? i + 1 - pos : 0;
+        size_t close = s.find(']', pos);
+        if (close == std::string_view::npos || !valid_ipv6(s.substr(pos + 1, close - pos - 1)))
+            return 0;
+        return close + 1 - pos;
     }
     return token_run(s, pos);
 }

@@ -68,6 +68,9 @@ int small_number(std::string_view digits) noexcept {
     return n;
 }
 
+}  // namespace
+
+// Not file-local: params.cpp checks generic-param values of the IPv6reference form with it.
 bool valid_ipv6(std::string_view v) noexcept {
     // v is the text between the brackets: 1-8 groups of 1-4 hex digits, at most one
     // "::", optionally ending in a dotted IPv4 address (RFC 3261 25.1 IPv6address).
@@ -116,6 +119,8 @@ bool valid_ipv6(std::string_view v) noexcept {
     }
     return compressed ? groups <= 7 : groups == 8;
 }
+
+namespace {
 
 // hostname / IPv4address (RFC 3261 25.1) at s[begin]: the run of host bytes there, read
 // label by label; `end` is set to where it stops. Labels may also hold '_', which RFC

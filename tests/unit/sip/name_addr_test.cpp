@@ -57,6 +57,16 @@ TEST_CASE("name-addr: quoted uri-parameter holding '>' stays inside the URI") {
     CHECK(p.value == "x>y");
 }
 
+TEST_CASE("name-addr: a header parameter value may be an IPv6 reference") {
+    NameAddr na;
+    Error err;
+    REQUIRE(parse_name_addr("<sip:a@b>;received=[2001:db8::9];x=[::ffff:192.0.2.1]", na, err) ==
+            Status::ok);
+    Param p;
+    REQUIRE(find_param(na.params, "received", p));
+    CHECK(p.value == "[2001:db8::9]");
+}
+
 TEST_CASE("name-addr: errors") {
     struct Case {
         const char* text;
@@ -75,6 +85,11 @@ TEST_CASE("name-addr: errors") {
         {"<abc>", Status::bad_uri, 4},
         {"<x: y>", Status::bad_uri, 3},
         {"", Status::syntax, 0},
+        // Found by fuzz_sip_header_params: a bracketed gen-value was taken for a host
+        // whatever hex digits, ':' and '.' it held, not only an IPv6reference.
+        {"<sip:a@b>;received=[20:1]", Status::syntax, 19},
+        {"<sip:a@b>;received=[]", Status::syntax, 19},
+        {"<sip:a@b>;maddr=[::1", Status::syntax, 16},
     };
     for (const auto& c : cases) {
         NameAddr na;
