@@ -1,10 +1,12 @@
 // Fuzz target: scan_params (RFC 3261 19.1.1 uri-parameters and 25.1 generic-params) in
 // both syntaxes. ParamIterator must then walk what was accepted the way scan_params
 // read it: every name and unquoted value is made of the characters its syntax allows.
+// find_param must agree with that walk.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pushcore/sip/params.hpp"
 #include "pushcore/sip/uri.hpp"
@@ -46,6 +48,7 @@ void scan(std::string_view list_text, sip::ParamSyntax syntax) {
     if (pos > list_text.size()) abort();
     std::string_view list = list_text.substr(0, pos);
 
+    std::vector<sip::Param> params;
     sip::ParamIterator it(list);
     sip::Param p;
     while (it.next(p)) {
@@ -53,8 +56,24 @@ void scan(std::string_view list_text, sip::ParamSyntax syntax) {
         if (p.has_value && !p.quoted && !(uri ? is_paramchars(p.value) : is_gen_value(p.value)))
             abort();
         if (uri && p.has_value) sip::decode_uri_param_value(p.value, p.quoted);
+        params.push_back(p);
+    }
+    // find_param returns the first parameter of that name, exactly as the walk saw it
+    // (checked for the first 64 names, to keep long lists fast).
+    for (size_t n = 0; n < params.size() && n < 64; ++n) {
+        const sip::Param& q = params[n];
+        const sip::Param* first = &q;
+        for (const sip::Param& r : params) {
+            if (text::iequals(r.name, q.name)) {
+                first = &r;
+                break;
+            }
+        }
         sip::Param found;
-        if (!sip::find_param(list, p.name, found) || !text::iequals(found.name, p.name)) abort();
+        if (!sip::find_param(list, q.name, found) || found.name != first->name ||
+            found.value != first->value || found.has_value != first->has_value ||
+            found.quoted != first->quoted)
+            abort();
     }
 }
 
