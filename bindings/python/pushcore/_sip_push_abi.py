@@ -66,6 +66,7 @@ StrPP = POINTER(c_char_p)         # const char**
 SizeP = POINTER(c_size_t)         # size_t*
 U64P = POINTER(c_uint64)          # uint64_t*
 U16P = POINTER(c_uint16)          # uint16_t*
+I32P = POINTER(c_int32)           # int32_t*
 
 # typedef int (*pushcore_random_fn)(void* ctx, uint8_t* out, size_t len);  (core.h)
 RANDOM_FN_SIGNATURE = ("int", ["void*", "uint8_t*", "size_t"])
@@ -98,6 +99,7 @@ CTYPES = {
     "size_t*": SizeP,
     "uint64_t*": U64P,
     "uint16_t*": U16P,
+    "int32_t*": I32P,
     "pushcore_random_fn": RANDOM_FN,
     "pushcore_sip_auth_fn": AUTH_FN,
 }
@@ -116,6 +118,8 @@ SIGNATURES = [
     ("pushcore_event_type", "int32_t", ["const pushcore_event*"]),
     ("pushcore_event_str", "int", ["const pushcore_event*", "int32_t", "const char**", "size_t*"]),
     ("pushcore_event_u64", "int", ["const pushcore_event*", "int32_t", "uint64_t*"]),
+    ("pushcore_event_field_count", "int", ["const pushcore_event*"]),
+    ("pushcore_event_field_at", "int", ["const pushcore_event*", "size_t", "int32_t*", "int32_t*"]),
     # framer
     ("pushcore_sip_framer_new", "int", ["pushcore_sip_framer**", "size_t", "size_t", "size_t"]),
     ("pushcore_sip_framer_free", "void", ["pushcore_sip_framer*"]),
@@ -131,7 +135,7 @@ SIGNATURES = [
      ["pushcore_push_params*", "int32_t", "const char**", "size_t*"]),
     ("pushcore_push_params_unknown_count", "int", ["const pushcore_push_params*"]),
     ("pushcore_push_params_unknown_get", "int",
-     ["pushcore_push_params*", "size_t", "const char**", "const char**"]),
+     ["pushcore_push_params*", "size_t", "const char**", "size_t*", "const char**", "size_t*"]),
     ("pushcore_push_params_validate", "int",
      ["pushcore_push_params*", "const pushcore_provider_registry*"]),
     ("pushcore_push_params_last_error", "int",
@@ -150,6 +154,8 @@ SIGNATURES = [
      ["pushcore_sip_ua_config*", "uint32_t", "uint32_t"]),
     ("pushcore_sip_ua_config_set_random", "int",
      ["pushcore_sip_ua_config*", "pushcore_random_fn", "void*"]),
+    ("pushcore_sip_ua_config_last_error", "int",
+     ["const pushcore_sip_ua_config*", "const char**", "size_t*"]),
     ("pushcore_sip_ua_new", "int", ["pushcore_sip_ua**", "const pushcore_sip_ua_config*"]),
     ("pushcore_sip_ua_free", "void", ["pushcore_sip_ua*"]),
     ("pushcore_sip_ua_start", "int",
@@ -181,6 +187,8 @@ SIGNATURES = [
      ["pushcore_sip_proxy_config*", "pushcore_random_fn", "void*"]),
     ("pushcore_sip_proxy_config_set_authorizer", "int",
      ["pushcore_sip_proxy_config*", "pushcore_sip_auth_fn", "void*"]),
+    ("pushcore_sip_proxy_config_last_error", "int",
+     ["const pushcore_sip_proxy_config*", "const char**", "size_t*"]),
     ("pushcore_sip_proxy_new", "int",
      ["pushcore_sip_proxy**", "const pushcore_sip_proxy_config*"]),
     ("pushcore_sip_proxy_free", "void", ["pushcore_sip_proxy*"]),
@@ -235,6 +243,10 @@ FIELDS = [
     ("purr", 16, "str"),
     ("push_reason", 17, "u64"),
 ]
+
+# How pushcore_event_field_at says a field is read: pushcore_event_str or _u64.
+FIELD_KIND_STR = 1
+FIELD_KIND_U64 = 2
 
 PUSH_REASON_REQUEST = 1
 PUSH_REASON_REREGISTER = 2

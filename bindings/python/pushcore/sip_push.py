@@ -14,11 +14,11 @@ to receive(), and calls on_timeout(now) once now >= next_deadline. Times are the
 monotonic milliseconds.
 
 Every handle frees itself (close(), `with`, or garbage collection). A failing call raises
-PushcoreError with the status name and number and, when the handle recorded one, the
-reason and byte offset. Text handed to the library must be str (encoded as UTF-8) or
-bytes without NUL bytes; text read back is decoded as UTF-8 with "surrogateescape", so
-bytes a peer sent that are not UTF-8 survive: value.encode("utf-8", "surrogateescape")
-gives them back.
+PushcoreError with the status name and number and, when the library gave one (the
+handle's or the config's *_last_error), the reason and byte offset. Text handed to the
+library must be str (encoded as UTF-8) or bytes without NUL bytes; text read back is
+decoded as UTF-8 with "surrogateescape", so bytes a peer sent that are not UTF-8
+survive: value.encode("utf-8", "surrogateescape") gives them back.
 """
 import ctypes
 import enum
@@ -231,7 +231,8 @@ class _Handle:
         return self._ptr
 
     def last_error(self) -> LastError:
-        """The status, reason and byte offset the handle recorded for a failed call."""
+        """The status, reason and byte offset of the handle's last call that can fail:
+        PUSHCORE_OK with an empty reason after one that succeeded."""
         reason = ctypes.c_char_p()
         offset = ctypes.c_size_t()
         status = self._last_error_fn(self._h(), ctypes.byref(reason), ctypes.byref(offset))
@@ -240,7 +241,7 @@ class _Handle:
 
     def _check(self, status: int, function: str) -> int:
         """Returns a non-negative status; raises PushcoreError for a negative one, with
-        the handle's reason and offset when it recorded them for this status."""
+        the reason and offset the handle recorded for the call."""
         cause = None
         if self._random is not None and self._random.error is not None:
             cause, self._random.error = self._random.error, None
@@ -252,22 +253,56 @@ class _Handle:
         detail, offset = "", None
         if self._last_error_fn is not None and self._ptr:
             err = self.last_error()
-            # *_last_error keeps the last recorded failure; only one with this status
-            # can describe this call (not every call records its failure).
-            if err.status == status and err.reason:
-                detail, offset = err.reason, err.offset
-        if cause is not None and not detail:
-            detail = f"the random source failed: {cause!r}"
-        raise PushcoreError(status, detail, offset, function=function) from cause
+            detail, offset = _detail(status, err.status, err.reason, err.offset)
+        _fail(status, function, detail, offset, cause)
 
 
 def _raise(status: int, function: str, detail: str = "", offset=None):
     raise PushcoreError(status, detail, offset, function=function)
 
 
+def _detail(status: int, recorded: int, reason: str, offset: int):
+    """(detail, offset) for a call that failed with `status`, from what a *_last_error
+    recorded for it: ("", None) when the record is of another status (a call that does
+    not record) or holds only the status's generic message (the call gave no reason,
+    and the offset 0 that comes with it points at nothing)."""
+    if recorded != status or not reason or reason == lib.pushcore_strerror(status).decode():
+        return "", None
+    return reason, offset
+
+
+def _fail(status: int, function: str, detail: str, offset, cause=None):
+    """Raises PushcoreError; an exception of the random source becomes its cause and
+    part of its detail."""
+    if cause is not None:
+        why = f"the random source failed: {cause!r}"
+        if not detail or status == _E_INTERNAL:  # the library's reason says no more
+            detail, offset = why, None
+        else:
+            detail = f"{detail}; {why}"
+    raise PushcoreError(status, detail, offset, function=function) from cause
+
+
+def _config_error(last_error_fn, cfg, status: int):
+    """(detail, offset) from a UA or proxy config's last_error, for `status`: why a
+    setter or pushcore_sip_*_new refused it."""
+    reason = ctypes.c_char_p()
+    offset = ctypes.c_size_t()
+    recorded = last_error_fn(cfg, ctypes.byref(reason), ctypes.byref(offset))
+    return _detail(status, recorded, _text(reason.value or b""), offset.value)
+
+
+def _setter_failed(status: int, function: str, last_error_fn, cfg, given: str):
+    """Raises for a config setter that refused `given` ("name=value"), with the
+    library's reason after it."""
+    reason, _ = _config_error(last_error_fn, cfg, status)  # setters parse no text
+    _raise(status, function, f"{given}: {reason}" if reason else given)
+
+
 # ---- events -----------------------------------------------------------------------------
 
 _FIELD_NAMES = frozenset(name for name, _, _ in _abi.FIELDS)
+_FIELD_BY_ID = {field: name for name, field, _ in _abi.FIELDS}
 
 
 class Event:
@@ -277,7 +312,9 @@ class Event:
 
     Fields: code, reason, expires, push_supported (bool), pns (comma-separated
     providers), pnsreg (bool), pnsreg_seconds, pnspurr, vapid, binding_id, aor, contact,
-    provider, prid, param, purr, push_reason (a PushReason)."""
+    provider, prid, param, purr, push_reason (a PushReason). The fields are the ones the
+    library lists for the event (pushcore_event_field_count/_at); one whose id this
+    binding does not know (from a newer library) is kept in `fields` under its number."""
 
     def __init__(self, type, fields=None):
         self.type = type
@@ -290,25 +327,37 @@ class Event:
             etype = EventType(raw_type)
         except ValueError:  # a type newer than this binding
             etype = raw_type
+        count = lib.pushcore_event_field_count(ev)
+        if count < 0:
+            _raise(count, "pushcore_event_field_count")
         fields = {}
-        for name, field, kind in _abi.FIELDS:
-            if kind == "str":
+        for i in range(count):
+            field = ctypes.c_int32()
+            kind = ctypes.c_int32()
+            r = lib.pushcore_event_field_at(ev, i, ctypes.byref(field), ctypes.byref(kind))
+            if r < 0:
+                _raise(r, "pushcore_event_field_at")
+            key = _FIELD_BY_ID.get(field.value, field.value)
+            if kind.value == _abi.FIELD_KIND_STR:
                 value = ctypes.c_char_p()
                 length = ctypes.c_size_t()
                 r = lib.pushcore_event_str(ev, field, ctypes.byref(value), ctypes.byref(length))
+                if r < 0:
+                    _raise(r, "pushcore_event_str")
                 if r == 1:
-                    fields[name] = _text(_borrowed(value, length.value))
-            else:
+                    fields[key] = _text(_borrowed(value, length.value))
+            elif kind.value == _abi.FIELD_KIND_U64:
                 value = ctypes.c_uint64()
                 r = lib.pushcore_event_u64(ev, field, ctypes.byref(value))
+                if r < 0:
+                    _raise(r, "pushcore_event_u64")
                 if r == 1:
-                    fields[name] = value.value
-            if r < 0:
-                _raise(r, "pushcore_event_" + kind)
+                    fields[key] = value.value
+            # A kind newer than this binding has no getter here: the field is skipped.
         for flag in ("push_supported", "pnsreg"):
-            if flag in fields:
+            if isinstance(fields.get(flag), int):
                 fields[flag] = bool(fields[flag])
-        if "push_reason" in fields:
+        if isinstance(fields.get("push_reason"), int):
             try:
                 fields["push_reason"] = PushReason(fields["push_reason"])
             except ValueError:
@@ -455,17 +504,21 @@ class PushParams(_Handle):
 
     @property
     def unknown(self) -> list:
-        """The pn-* parameters this library does not know, as (name, value) pairs."""
+        """The pn-* parameters this library does not know, as (name, value) pairs, decoded
+        (a value may hold NUL bytes)."""
         count = self._check(lib.pushcore_push_params_unknown_count(self._h()),
                             "pushcore_push_params_unknown_count")
         pairs = []
         for i in range(count):
             name = ctypes.c_char_p()
+            name_len = ctypes.c_size_t()
             value = ctypes.c_char_p()
-            self._check(lib.pushcore_push_params_unknown_get(self._h(), i, ctypes.byref(name),
-                                                             ctypes.byref(value)),
-                        "pushcore_push_params_unknown_get")
-            pairs.append((_text(name.value), _text(value.value)))
+            value_len = ctypes.c_size_t()
+            self._check(lib.pushcore_push_params_unknown_get(
+                self._h(), i, ctypes.byref(name), ctypes.byref(name_len), ctypes.byref(value),
+                ctypes.byref(value_len)), "pushcore_push_params_unknown_get")
+            pairs.append((_text(_borrowed(name, name_len.value)),
+                          _text(_borrowed(value, value_len.value))))
         return pairs
 
     def validate(self, registry: ProviderRegistry) -> None:
@@ -488,20 +541,6 @@ class PushParams(_Handle):
 
 
 # ---- the UA -----------------------------------------------------------------------------
-
-def _diagnose_uri(name: str, value) -> str:
-    """Why a URI setting does not parse, read with pushcore_push_params_parse (the C
-    ABI does not say why pushcore_sip_ua_new failed); "" when it parses."""
-    if value is None:
-        return ""
-    try:
-        PushParams.parse(value).close()
-    except PushcoreError as exc:
-        if exc.status > -120 or exc.status <= -200:  # a URI error, not a pn-* one
-            return f"{name}={value!r}: {exc.detail or exc.name}" + (
-                f" at byte {exc.offset}" if exc.offset is not None else "")
-    return ""
-
 
 class SipUa(_Handle):
     """The UA side of SIP push (draft section 4): registers with the pn-* parameters,
@@ -527,6 +566,8 @@ class SipUa(_Handle):
         status = lib.pushcore_sip_ua_config_new(ctypes.byref(cfg))
         if status < 0:
             _raise(status, "pushcore_sip_ua_config_new")
+        failed = lambda status, function, given="": _setter_failed(  # noqa: E731
+            status, function, lib.pushcore_sip_ua_config_last_error, cfg, given)
         try:
             for name, key in self._STR_KEYS:
                 value = settings[name]
@@ -534,33 +575,28 @@ class SipUa(_Handle):
                     continue
                 status = lib.pushcore_sip_ua_config_set_str(cfg, key, _cstr(name, value))
                 if status < 0:
-                    _raise(status, "pushcore_sip_ua_config_set_str", f"{name}={value!r}")
+                    failed(status, "pushcore_sip_ua_config_set_str", f"{name}={value!r}")
             if expires is not None or refresh_margin is not None:
                 e = 3600 if expires is None else expires
                 m = 120 if refresh_margin is None else refresh_margin
                 status = lib.pushcore_sip_ua_config_set_expires(
                     cfg, _uint("expires", e, 32), _uint("refresh_margin", m, 32))
                 if status < 0:
-                    _raise(status, "pushcore_sip_ua_config_set_expires",
+                    failed(status, "pushcore_sip_ua_config_set_expires",
                            f"expires={e!r}, refresh_margin={m!r}")
             if rnd is not None:
                 status = lib.pushcore_sip_ua_config_set_random(cfg, rnd.c_fn, None)
                 if status < 0:
-                    _raise(status, "pushcore_sip_ua_config_set_random")
+                    failed(status, "pushcore_sip_ua_config_set_random", f"random={random!r}")
             ptr = _abi.UaP()
             status = lib.pushcore_sip_ua_new(ctypes.byref(ptr), cfg)
+            if status < 0:  # the config says which setting is wrong (and where in it)
+                detail, offset = _config_error(lib.pushcore_sip_ua_config_last_error, cfg,
+                                               status)
+                _fail(status, "pushcore_sip_ua_new", detail, offset,
+                      rnd.error if rnd is not None else None)
         finally:
             lib.pushcore_sip_ua_config_free(cfg)
-        if status < 0:
-            cause = rnd.error if rnd is not None else None
-            detail = "; ".join(filter(None, (_diagnose_uri(n, settings[n])
-                                             for n in ("aor", "registrar", "contact"))))
-            if not detail and cause is not None:
-                detail = f"the random source failed: {cause!r}"
-            if not detail:
-                detail = (f"rejected the configuration (sent_by={sent_by!r}, "
-                          f"transport={transport!r}, random={random!r})")
-            raise PushcoreError(status, detail, function="pushcore_sip_ua_new") from cause
         self._random = rnd
         self._adopt(ptr, lib.pushcore_sip_ua_free)
 
@@ -680,6 +716,8 @@ class SipProxy(_Handle):
         status = lib.pushcore_sip_proxy_config_new(ctypes.byref(cfg))
         if status < 0:
             _raise(status, "pushcore_sip_proxy_config_new")
+        failed = lambda status, function, given="": _setter_failed(  # noqa: E731
+            status, function, lib.pushcore_sip_proxy_config_last_error, cfg, given)
         try:
             if via_transport is not None or via_sent_by is not None:
                 if via_sent_by is None:
@@ -689,19 +727,20 @@ class SipProxy(_Handle):
                 status = lib.pushcore_sip_proxy_config_set_via(
                     cfg, _cstr("via_transport", transport), _cstr("via_sent_by", via_sent_by))
                 if status < 0:
-                    _raise(status, "pushcore_sip_proxy_config_set_via",
+                    failed(status, "pushcore_sip_proxy_config_set_via",
                            f"via_transport={transport!r}, via_sent_by={via_sent_by!r}")
             if providers is not None:
                 status = lib.pushcore_sip_proxy_config_set_providers(cfg, providers._h())
                 if status < 0:
-                    _raise(status, "pushcore_sip_proxy_config_set_providers")
+                    failed(status, "pushcore_sip_proxy_config_set_providers",
+                           f"providers={providers!r}")
             for name, key in self._U64_KEYS:
                 value = numbers[name]
                 if value is None:
                     continue
                 status = lib.pushcore_sip_proxy_config_set_u64(cfg, key, _uint(name, value, 64))
                 if status < 0:
-                    _raise(status, "pushcore_sip_proxy_config_set_u64", f"{name}={value!r}")
+                    failed(status, "pushcore_sip_proxy_config_set_u64", f"{name}={value!r}")
             if forward_to is not None:
                 try:
                     host, port = forward_to
@@ -710,29 +749,26 @@ class SipProxy(_Handle):
                 status = lib.pushcore_sip_proxy_config_set_forward(
                     cfg, _cstr("forward_to host", host), _uint("forward_to port", port, 16))
                 if status < 0:
-                    _raise(status, "pushcore_sip_proxy_config_set_forward",
+                    failed(status, "pushcore_sip_proxy_config_set_forward",
                            f"forward_to={forward_to!r}")
             if rnd is not None:
                 status = lib.pushcore_sip_proxy_config_set_random(cfg, rnd.c_fn, None)
                 if status < 0:
-                    _raise(status, "pushcore_sip_proxy_config_set_random")
+                    failed(status, "pushcore_sip_proxy_config_set_random", f"random={random!r}")
             if auth is not None:
                 status = lib.pushcore_sip_proxy_config_set_authorizer(cfg, auth.c_fn, None)
                 if status < 0:
-                    _raise(status, "pushcore_sip_proxy_config_set_authorizer")
+                    failed(status, "pushcore_sip_proxy_config_set_authorizer",
+                           f"authorizer={authorizer!r}")
             ptr = _abi.ProxyP()
             status = lib.pushcore_sip_proxy_new(ctypes.byref(ptr), cfg)
+            if status < 0:  # the config says why
+                detail, offset = _config_error(lib.pushcore_sip_proxy_config_last_error, cfg,
+                                               status)
+                _fail(status, "pushcore_sip_proxy_new", detail, offset,
+                      rnd.error if rnd is not None else None)
         finally:
             lib.pushcore_sip_proxy_config_free(cfg)
-        if status < 0:
-            cause = rnd.error if rnd is not None else None
-            if cause is not None:
-                detail = f"the random source failed: {cause!r}"
-            else:
-                given = {"via_transport": via_transport, "via_sent_by": via_sent_by, **numbers}
-                detail = "rejected the configuration (" + ", ".join(
-                    f"{k}={v!r}" for k, v in given.items() if v is not None) + ")"
-            raise PushcoreError(status, detail, function="pushcore_sip_proxy_new") from cause
         self._random = rnd
         self._authorizer = auth  # the C proxy calls auth.c_fn: it lives as long as the handle
         self._adopt(ptr, lib.pushcore_sip_proxy_free)

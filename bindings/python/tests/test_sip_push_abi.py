@@ -72,7 +72,8 @@ class SignatureTest(unittest.TestCase):
             self.assertIs(abi.CTYPES[spelling], ctype, spelling)
         pointers = {"const char**": ctypes.c_char_p, "const uint8_t*": ctypes.c_uint8,
                     "uint8_t*": ctypes.c_uint8, "size_t*": ctypes.c_size_t,
-                    "uint64_t*": ctypes.c_uint64, "uint16_t*": ctypes.c_uint16}
+                    "uint64_t*": ctypes.c_uint64, "uint16_t*": ctypes.c_uint16,
+                    "int32_t*": ctypes.c_int32}
         for spelling, target in pointers.items():
             self.assertIs(abi.CTYPES[spelling], ctypes.POINTER(target), spelling)
         self.assertIs(abi.CTYPES["const uint8_t**"], ctypes.POINTER(ctypes.POINTER(ctypes.c_uint8)))
