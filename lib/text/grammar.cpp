@@ -29,16 +29,17 @@ constexpr std::array<uint16_t, 256> make_table() {
 constexpr std::array<uint16_t, 256> kTable = make_table();
 
 // Bytes that end a quoted-string's run of plain qdtext: DQUOTE, backslash, CR, LF and the
-// control characters other than HTAB.
-constexpr std::array<bool, 256> make_quoted_stops() {
-    std::array<bool, 256> t{};
+// control characters other than HTAB. Bytes rather than bool, so that four lookups can be
+// or-ed without clang's -Wbitwise-instead-of-logical.
+constexpr std::array<uint8_t, 256> make_quoted_stops() {
+    std::array<uint8_t, 256> t{};
     for (int c = 0; c < 0x20; ++c) t[c] = c != '\t';
     t['"'] = true;
     t['\\'] = true;
     return t;
 }
 
-constexpr std::array<bool, 256> kQuotedStops = make_quoted_stops();
+constexpr std::array<uint8_t, 256> kQuotedStops = make_quoted_stops();
 
 int hex_value(char c) noexcept {
     if (c >= '0' && c <= '9') return c - '0';
