@@ -76,6 +76,12 @@ int fail(Error& err, Status s, const char* why) {
     return status(s);
 }
 
+// A setter refused its argument: always the latest reason.
+int refuse(Error& err, const char* why) {
+    err.fail(Status::invalid_argument, why, 0);
+    return PUSHCORE_E_INVALID_ARGUMENT;
+}
+
 // Runs one call that can fail with a fresh error record, so last_error always describes
 // the latest call; a status the callee gave no reason for gets its generic message.
 template <class F>
@@ -323,7 +329,7 @@ PUSHCORE_API int pushcore_sip_ua_config_set_str(pushcore_sip_ua_config* cfg, int
         case PUSHCORE_UA_TRANSPORT: field = &c.transport; break;
         case PUSHCORE_UA_SENT_BY: field = &c.sent_by; break;
         case PUSHCORE_UA_USER_AGENT: field = &c.user_agent; break;
-        default: return fail(cfg->err, Status::invalid_argument, "unknown PUSHCORE_UA_* key");
+        default: return refuse(cfg->err, "unknown PUSHCORE_UA_* key");
     }
     return guard([&]() -> int {
         *field = value;
@@ -334,7 +340,7 @@ PUSHCORE_API int pushcore_sip_ua_config_set_str(pushcore_sip_ua_config* cfg, int
 PUSHCORE_API int pushcore_sip_ua_config_set_expires(pushcore_sip_ua_config* cfg,
                                                     uint32_t expires_s, uint32_t margin_s) {
     if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
-    if (expires_s == 0) return fail(cfg->err, Status::invalid_argument, "expires must be above 0");
+    if (expires_s == 0) return refuse(cfg->err, "expires must be above 0");
     cfg->config.expires = expires_s;
     cfg->config.refresh_margin = margin_s;
     return PUSHCORE_OK;
@@ -507,7 +513,7 @@ PUSHCORE_API int pushcore_sip_proxy_config_set_u64(pushcore_sip_proxy_config* cf
     ProxyConfig& c = cfg->config;
     auto u32 = [&](uint32_t& field) -> int {
         if (value > UINT32_MAX)
-            return fail(cfg->err, Status::invalid_argument, "value above 2**32-1");
+            return refuse(cfg->err, "value above 2**32-1");
         field = static_cast<uint32_t>(value);
         return PUSHCORE_OK;
     };
@@ -516,7 +522,7 @@ PUSHCORE_API int pushcore_sip_proxy_config_set_u64(pushcore_sip_proxy_config* cf
         case PUSHCORE_PROXY_REREGISTER_PUSHES: c.reregister_pushes = value != 0; return PUSHCORE_OK;
         case PUSHCORE_PROXY_REREGISTER_MARGIN_S: return u32(c.reregister_margin_s);
         case PUSHCORE_PROXY_PNS_STYLE:
-            if (value > 1) return fail(cfg->err, Status::invalid_argument, "style must be 0 or 1");
+            if (value > 1) return refuse(cfg->err, "style must be 0 or 1");
             c.pns_style = value ? PnsStyle::list : PnsStyle::single;
             return PUSHCORE_OK;
         case PUSHCORE_PROXY_MIN_EXPIRES: return u32(c.min_expires);
@@ -524,7 +530,7 @@ PUSHCORE_API int pushcore_sip_proxy_config_set_u64(pushcore_sip_proxy_config* cf
         case PUSHCORE_PROXY_DEFAULT_EXPIRES: return u32(c.default_expires);
         case PUSHCORE_PROXY_MAX_BINDINGS: c.max_bindings = value; return PUSHCORE_OK;
         case PUSHCORE_PROXY_MAX_HELD: c.max_held_requests = value; return PUSHCORE_OK;
-        default: return fail(cfg->err, Status::invalid_argument, "unknown PUSHCORE_PROXY_* key");
+        default: return refuse(cfg->err, "unknown PUSHCORE_PROXY_* key");
     }
 }
 

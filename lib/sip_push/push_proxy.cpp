@@ -40,8 +40,10 @@ Peer address_of(const sip::Uri& uri, uint64_t flow) {
 Status PushProxy::create(ProxyConfig config, std::optional<PushProxy>& out, Error& err) {
     if (!config.random.valid())
         return err.fail(Status::invalid_argument, "no random source (set one in the config)", 0);
-    if (config.via_sent_by.empty() || !text::is_token(config.via_transport))
-        return err.fail(Status::invalid_argument, "via_sent_by and via_transport are required", 0);
+    if (config.via_sent_by.empty())
+        return err.fail(Status::invalid_argument, "via_sent_by is required", 0);
+    if (!text::is_token(config.via_transport))
+        return err.fail(Status::invalid_argument, "via_transport must be a token such as UDP", 0);
     if (config.min_expires > config.max_expires || config.default_expires == 0)
         return err.fail(Status::invalid_argument, "expires limits are inconsistent", 0);
     PushProxy proxy(std::move(config));

@@ -24,8 +24,9 @@ Status PushUa::create(UaConfig config, std::optional<PushUa>& out, Error& err) {
         return err.fail(Status::invalid_argument, "registrar is not a SIP URI", err.offset);
     if (sip::parse_uri(config.contact, uri, err) != Status::ok)
         return err.fail(Status::invalid_argument, "contact is not a SIP URI", err.offset);
-    if (config.sent_by.empty() || !text::is_token(config.transport))
-        return err.fail(Status::invalid_argument, "sent_by and transport are required", 0);
+    if (config.sent_by.empty()) return err.fail(Status::invalid_argument, "sent_by is required", 0);
+    if (!text::is_token(config.transport))
+        return err.fail(Status::invalid_argument, "transport must be a token such as UDP", 0);
     if (!config.random.valid())
         return err.fail(Status::invalid_argument, "no random source (set one in the config)", 0);
     PushUa ua(std::move(config));

@@ -159,6 +159,9 @@ int main(void) {
     CHECK(pushcore_sip_ua_config_set_str(ucfg, 77, "x") == PUSHCORE_E_INVALID_ARGUMENT);
     CHECK(pushcore_sip_ua_config_last_error(ucfg, &reason, &offset) == PUSHCORE_E_INVALID_ARGUMENT);
     CHECK(strstr(reason, "key") != NULL);
+    CHECK(pushcore_sip_ua_config_set_expires(ucfg, 0, 120) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_sip_ua_config_last_error(ucfg, &reason, &offset) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(strcmp(reason, "expires must be above 0") == 0); /* the latest refusal's reason */
     CHECK(pushcore_sip_ua_config_set_str(ucfg, PUSHCORE_UA_AOR, "sip:alice@") == 0);
     CHECK(pushcore_sip_ua_new(&none, ucfg) == PUSHCORE_E_INVALID_ARGUMENT);
     CHECK(none == NULL);
