@@ -73,11 +73,10 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
 size_t lws_length(std::string_view s, size_t pos) noexcept {
     size_t i = pos;
     while (i < s.size() && is(s[i], kWsp)) ++i;
-    // A line break counts only when folding continues on the next line.
-    size_t j = i;
-    if (j < s.size() && s[j] == '\r') ++j;
-    if (j < s.size() && s[j] == '\n' && j + 1 < s.size() && is(s[j + 1], kWsp)) {
-        i = j + 1;
+    // A line break counts only when folding continues on the next line, and only as CRLF:
+    // a bare LF (or CR) is not a line end in SIP, so it cannot fold one.
+    if (i + 2 < s.size() && s[i] == '\r' && s[i + 1] == '\n' && is(s[i + 2], kWsp)) {
+        i += 3;
         while (i < s.size() && is(s[i], kWsp)) ++i;
     }
     return i - pos;

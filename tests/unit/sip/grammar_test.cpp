@@ -23,6 +23,11 @@ TEST_CASE("LWS: folding counts only when the next line starts with WSP") {
     CHECK(lws_length(" \r\n\tx", 0) == 4);
     CHECK(lws_length("\r\nx", 0) == 0);
     CHECK(lws_length(" \r\nx", 0) == 1);
+    // Found by the fuzz targets' line-break check: a bare LF (or CR) before WSP was taken
+    // for a fold, so "sip:h;\n a" and "\"a\n b\"" were accepted.
+    CHECK(lws_length("\n x", 0) == 0);
+    CHECK(lws_length(" \n x", 0) == 1);
+    CHECK(lws_length("\r x", 0) == 0);
     CHECK(trim_lws(" \r\n a b \t") == "a b");
 }
 
@@ -45,6 +50,9 @@ TEST_CASE("quoted-string: length, escapes, errors") {
     Error e4;
     CHECK(quoted_string_length("\"a\x01\"", 0, e4) == 0);
     CHECK(e4.status == Status::syntax);
+    Error e5;
+    CHECK(quoted_string_length("\"a\n b\"", 0, e5) == 0);
+    CHECK(e5.status == Status::syntax);
 
     std::string out;
     append_unquoted(out, R"("a\"b\\c")");
