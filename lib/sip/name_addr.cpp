@@ -1,5 +1,6 @@
 #include "pushcore/sip/name_addr.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "pushcore/sip/params.hpp"
@@ -97,12 +98,16 @@ Status parse_name_addr(std::string_view s, NameAddr& out, Error& err) noexcept {
             from = quote + len;
         }
         if (j >= s.size()) return err.fail(Status::syntax, "'>' expected after URI", begin);
+        // LWS around the URI is tolerated; LWS ends in WSP, so a CR or LF just before '>'
+        // stays in the URI, which rejects it.
         size_t end = j;
-        while (end > begin && (is(s[end - 1], text::kWsp) || s[end - 1] == '\n' ||
-                               s[end - 1] == '\r'))
-            --end;
-        if (parse_uri_at(s, begin + lws_length(s, begin), end, out, err) != Status::ok)
-            return err.status;
+        while (end > begin && is(s[end - 1], text::kWsp)) --end;
+        if (end < j && end >= begin + 2 && s[end - 1] == '\n' && s[end - 2] == '\r') {
+            end -= 2;
+            while (end > begin && is(s[end - 1], text::kWsp)) --end;
+        }
+        size_t first = std::min(begin + lws_length(s, begin), end);
+        if (parse_uri_at(s, first, end, out, err) != Status::ok) return err.status;
         i = j + 1;
     } else {
         size_t len = bare_uri_length(s, i);

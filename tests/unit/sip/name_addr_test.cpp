@@ -67,6 +67,15 @@ TEST_CASE("name-addr: a header parameter value may be an IPv6 reference") {
     CHECK(p.value == "[2001:db8::9]");
 }
 
+TEST_CASE("name-addr: LWS around the bracketed URI is tolerated") {
+    NameAddr na;
+    Error err;
+    REQUIRE(parse_name_addr("< sip:a@b\r\n >;lr", na, err) == Status::ok);
+    CHECK(na.uri == "sip:a@b");
+    REQUIRE(parse_name_addr("<\r\n\tsip:a@b\t>", na, err) == Status::ok);
+    CHECK(na.uri == "sip:a@b");
+}
+
 TEST_CASE("name-addr: errors") {
     struct Case {
         const char* text;
@@ -90,6 +99,11 @@ TEST_CASE("name-addr: errors") {
         {"<sip:a@b>;received=[20:1]", Status::syntax, 19},
         {"<sip:a@b>;received=[]", Status::syntax, 19},
         {"<sip:a@b>;maddr=[::1", Status::syntax, 16},
+        // Found by fuzz_sip_name_addr: any CR and LF before '>' were trimmed as if LWS.
+        {"<sip:a@b\n>", Status::bad_uri, 8},
+        {"<sip:a@b\r>", Status::bad_uri, 8},
+        {"<sip:a@b \r\n>", Status::bad_uri, 8},
+        {"<  >", Status::bad_uri, 1},
     };
     for (const auto& c : cases) {
         NameAddr na;
