@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "checks.hpp"
 #include "pushcore/sip/params.hpp"
 #include "pushcore/sip/uri.hpp"
 #include "pushcore/text/grammar.hpp"
@@ -47,6 +48,7 @@ void scan(std::string_view list_text, sip::ParamSyntax syntax) {
     }
     if (pos > list_text.size()) abort();
     std::string_view list = list_text.substr(0, pos);
+    if (!fuzz::folds_only(list)) abort();
 
     std::vector<sip::Param> params;
     sip::ParamIterator it(list);

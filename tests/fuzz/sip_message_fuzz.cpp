@@ -7,30 +7,15 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "checks.hpp"
 #include "pushcore/sip/message.hpp"
 
 using namespace pushcore;
 
 namespace {
 
-bool inside(std::string_view part, std::string_view whole) {
-    if (part.empty()) return true;
-    auto p = reinterpret_cast<uintptr_t>(part.data());
-    auto w = reinterpret_cast<uintptr_t>(whole.data());
-    return p >= w && p + part.size() <= w + whole.size();
-}
-
-// CR and LF appear in a parsed line only as CRLF followed by WSP, i.e. a fold (RFC 3261
-// 7.3.1, 25.1 LWS); anywhere else they would end the line.
-bool folds_only(std::string_view s) {
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '\r' &&
-            !(i + 2 < s.size() && s[i + 1] == '\n' && (s[i + 2] == ' ' || s[i + 2] == '\t')))
-            return false;
-        if (s[i] == '\n' && !(i > 0 && s[i - 1] == '\r')) return false;
-    }
-    return true;
-}
+using fuzz::folds_only;
+using fuzz::inside;
 
 void check_message(const sip::Message& m, const sip::Limits& limits) {
     if (m.headers.size() > limits.max_headers || m.body.size() > limits.max_body_bytes) abort();

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "checks.hpp"
 #include "pushcore/sip/uri.hpp"
 
 using namespace pushcore;
@@ -18,6 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (err.status == Status::ok || err.offset > text.size()) abort();
         return 0;
     }
+    if (!fuzz::folds_only(text)) abort();
 
     const sip::UriSpec spec = sip::to_spec(uri);
     std::string written;
