@@ -336,6 +336,7 @@ Status PushProxy::on_register(const Peer& from, const sip::Message& m, uint64_t 
             ++binding_count_;
             list.push_back(Binding{});
             list.back().id = next_binding_id_++;
+            binding_aor_.emplace(list.back().id, aor);
             found = list.end() - 1;
         } else if (found != list.end() - 1) {
             // Keep the most recently registered binding last: it receives requests.
@@ -354,6 +355,7 @@ Status PushProxy::on_register(const Peer& from, const sip::Message& m, uint64_t 
             uint64_t margin = std::min<uint64_t>(config_.reregister_margin_s, c.expires / 2);
             b.reregister_at = b.expires_at - margin * 1000;
         }
+        schedule(b);
         refreshed.push_back(b.id);
         Event ev;
         ev.type = Event::Type::binding_updated;
@@ -432,11 +434,16 @@ void PushProxy::reject_held(uint64_t binding_id, uint16_t code, uint64_t now_ms)
         rejected_invites_.erase(rejected_invites_.begin(), rejected_invites_.begin() + 512);
 }
 
+void PushProxy::schedule(const Binding& b) {
+    binding_timers_.emplace(std::min(b.expires_at, b.reregister_at), b.id);
+}
+
 void PushProxy::remove_binding(const std::string& aor, size_t index, uint64_t now_ms) {
     std::vector<Binding>& list = bindings_[aor];
     Binding b = std::move(list[index]);
     list.erase(list.begin() + static_cast<std::ptrdiff_t>(index));
     --binding_count_;
+    binding_aor_.erase(b.id);
     reject_held(b.id, 480, now_ms);
     Event ev;
     ev.type = Event::Type::binding_removed;
@@ -477,7 +484,8 @@ Status PushProxy::forward(const Peer& from, const sip::Message& m, std::string_v
         Forwarded f{from, to, std::string(request_uri), ours,
                     now_ms + (m.method == "INVITE" ? kInviteLifetimeMs : kTransactionLifetimeMs)};
         if (!caller_branch.empty() && m.method != "ACK") {
-            forwarded_.emplace(caller_branch, f);
+            forget_timers_.emplace(f.forget_at, caller_branch);
+            forwarded_.emplace(caller_branch, std::move(f));
             by_our_branch_.emplace(ours, caller_branch);
         }
     }
@@ -529,8 +537,10 @@ Status PushProxy::on_response(const sip::Message& m, uint64_t now_ms, Error& err
     }
     w.finish(m.body);
     outputs_.push_back(std::move(o));
-    if (m.status_code >= 200)
-        f->second.forget_at = std::min(f->second.forget_at, now_ms + kTransactionLifetimeMs);
+    if (m.status_code >= 200 && f->second.forget_at > now_ms + kTransactionLifetimeMs) {
+        f->second.forget_at = now_ms + kTransactionLifetimeMs;
+        forget_timers_.emplace(f->second.forget_at, f->first);
+    }
     return Status::ok;
 }
 
@@ -558,41 +568,45 @@ bool PushProxy::next_event(Event& out) {
 }
 
 uint64_t PushProxy::next_deadline() const noexcept {
-    uint64_t d = PUSHCORE_NO_DEADLINE;
-    for (const Held& h : held_) d = std::min(d, h.deadline);
-    for (const auto& [aor, list] : bindings_)
-        for (const Binding& b : list) d = std::min({d, b.expires_at, b.reregister_at});
-    for (const auto& [branch, f] : forwarded_) d = std::min(d, f.forget_at);
+    uint64_t d = held_.empty() ? PUSHCORE_NO_DEADLINE : held_.front().deadline;
+    if (!binding_timers_.empty()) d = std::min(d, binding_timers_.begin()->first);
+    if (!forget_timers_.empty()) d = std::min(d, forget_timers_.begin()->first);
     return d;
 }
 
 void PushProxy::on_timeout(uint64_t now_ms) {
     // Held requests whose REGISTER did not come in time (draft 5.3: reject).
-    std::vector<uint64_t> late;
-    for (const Held& h : held_)
-        if (h.deadline <= now_ms) late.push_back(h.binding_id);
-    for (uint64_t id : late) reject_held(id, 480, now_ms);
+    while (!held_.empty() && held_.front().deadline <= now_ms)
+        reject_held(held_.front().binding_id, 480, now_ms);
 
-    for (auto it = bindings_.begin(); it != bindings_.end();) {
-        std::vector<Binding>& list = it->second;
-        for (size_t i = list.size(); i-- > 0;) {
-            if (list[i].expires_at <= now_ms) {
-                remove_binding(it->first, i, now_ms);  // never push for an expired binding
-            } else if (list[i].reregister_at <= now_ms) {
-                // draft 5.2: trigger the periodic re-registration early enough.
-                list[i].reregister_at = PUSHCORE_NO_DEADLINE;  // once per registration
-                emit_push(it->first, list[i], PushReason::reregister);
-            }
+    while (!binding_timers_.empty() && binding_timers_.begin()->first <= now_ms) {
+        uint64_t id = binding_timers_.begin()->second;
+        binding_timers_.erase(binding_timers_.begin());
+        auto aor = binding_aor_.find(id);
+        if (aor == binding_aor_.end()) continue;  // removed meanwhile
+        const std::string key = aor->second;
+        std::vector<Binding>& list = bindings_[key];
+        auto b = std::find_if(list.begin(), list.end(), [id](const Binding& x) { return x.id == id; });
+        if (b == list.end()) continue;
+        if (b->expires_at <= now_ms) {
+            remove_binding(key, static_cast<size_t>(b - list.begin()), now_ms);  // never push
+            if (list.empty()) bindings_.erase(key);
+        } else if (b->reregister_at <= now_ms) {
+            // draft 5.2: trigger the periodic re-registration early enough; once per
+            // registration.
+            b->reregister_at = PUSHCORE_NO_DEADLINE;
+            emit_push(key, *b, PushReason::reregister);
+            schedule(*b);
         }
-        it = list.empty() ? bindings_.erase(it) : std::next(it);
+        // Otherwise the entry is stale (the binding was refreshed): drop it.
     }
-    for (auto it = forwarded_.begin(); it != forwarded_.end();) {
-        if (it->second.forget_at <= now_ms) {
-            by_our_branch_.erase(it->second.branch);
-            it = forwarded_.erase(it);
-        } else {
-            ++it;
-        }
+
+    while (!forget_timers_.empty() && forget_timers_.begin()->first <= now_ms) {
+        auto f = forwarded_.find(forget_timers_.begin()->second);
+        forget_timers_.erase(forget_timers_.begin());
+        if (f == forwarded_.end() || f->second.forget_at > now_ms) continue;
+        by_our_branch_.erase(f->second.branch);
+        forwarded_.erase(f);
     }
 }
 

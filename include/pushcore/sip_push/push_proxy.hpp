@@ -99,6 +99,8 @@ public:
 
     bool next_output(Output& out);
     bool next_event(Event& out);
+    // O(1). May lie before anything is due (the old time of a refreshed binding); an
+    // on_timeout() then does nothing but forget that time.
     uint64_t next_deadline() const noexcept;
     void on_timeout(uint64_t now_ms);
 
@@ -144,6 +146,7 @@ private:
     void release_held(const Binding& b, uint64_t now_ms);
     void reject_held(uint64_t binding_id, uint16_t code, uint64_t now_ms);
     void remove_binding(const std::string& aor, size_t index, uint64_t now_ms);
+    void schedule(const Binding& b);
     void emit_push(const std::string& aor, const Binding& b, PushReason reason);
     std::string new_token(size_t bytes);
 
@@ -152,7 +155,13 @@ private:
     uint64_t next_binding_id_ = 1;
     size_t binding_count_ = 0;
     std::map<std::string, std::vector<Binding>> bindings_;  // by AOR "user@host"
-    std::deque<Held> held_;
+    std::unordered_map<uint64_t, std::string> binding_aor_;  // binding id -> AOR
+    // Timers, ordered by due time so next_deadline() is O(1). Entries are not removed
+    // when a binding or transaction changes: a popped entry that is no longer due is
+    // dropped (the Sans-IO contract makes now_ms monotonic).
+    std::multimap<uint64_t, uint64_t> binding_timers_;     // due -> binding id
+    std::multimap<uint64_t, std::string> forget_timers_;   // due -> caller's branch
+    std::deque<Held> held_;  // arrival order, which is deadline order (one hold timeout)
     std::unordered_map<std::string, Forwarded> forwarded_;  // by the caller's branch
     std::unordered_map<std::string, std::string> by_our_branch_;  // our branch -> caller's
     std::vector<std::string> rejected_invites_;  // caller branches whose ACK we absorb

@@ -506,3 +506,51 @@ TEST_CASE("proxy: without a branch it answers 500 and forwards nothing") {
     CHECK(feed(p, kCaller, request_msg("MESSAGE", "z9hG4bKr"), 0) == Status::internal);
     CHECK(only_output(p, kCaller)->status_code == 500);
 }
+
+TEST_CASE("proxy: timers at scale: every binding pushes once, then expires, in time order") {
+    PushProxy p = make();
+    const int n = 3000;
+    for (int i = 0; i < n; ++i) {
+        std::string reg = register_msg(
+            "<sip:u" + std::to_string(i) + "@192.0.2.1;pn-provider=fcm;pn-param=1;pn-prid=t" +
+                std::to_string(i) + ">",
+            "Expires: " + std::to_string(300 + (i * 7919) % 3000) + "\r\n");
+        std::string user = "u" + std::to_string(i) + "@example.com";
+        reg.replace(reg.find("To: <sip:alice@example.com>"), 27, "To: <sip:" + user + ">");
+        REQUIRE(feed(p, kPhone, reg, 0) == Status::ok);
+    }
+    drain(p);
+    events(p);
+    CHECK(p.binding_count() == n);
+    // Refresh a third of them later: their first timers become stale.
+    for (int i = 0; i < n; i += 3) {
+        std::string reg = register_msg(
+            "<sip:u" + std::to_string(i) + "@192.0.2.1;pn-provider=fcm;pn-param=1;pn-prid=t" +
+                std::to_string(i) + ">",
+            "Expires: 3600\r\n", 2);
+        std::string user = "u" + std::to_string(i) + "@example.com";
+        reg.replace(reg.find("To: <sip:alice@example.com>"), 27, "To: <sip:" + user + ">");
+        REQUIRE(feed(p, kPhone, reg, 1000) == Status::ok);
+    }
+    drain(p);
+    events(p);
+    CHECK(p.binding_count() == n);
+
+    int pushes = 0, removals = 0, wakeups = 0;
+    uint64_t last = 0;
+    while (p.next_deadline() != PUSHCORE_NO_DEADLINE) {
+        uint64_t now = p.next_deadline();
+        REQUIRE(now >= last);
+        last = now;
+        ++wakeups;
+        p.on_timeout(now);
+        for (const Event& e : events(p)) {
+            if (e.type == Event::Type::push_request) ++pushes;
+            if (e.type == Event::Type::binding_removed) ++removals;
+        }
+    }
+    CHECK(pushes == n);
+    CHECK(removals == n);
+    CHECK(p.binding_count() == 0);
+    CHECK(wakeups <= 3 * n);  // stale entries cost at most one wake-up each
+}
