@@ -56,7 +56,7 @@ struct Options {
 
 bool parse_options(int argc, char** argv, Options& o) {
     bool have_proxy = false;
-    for (int i = 1; i < argc; ++i) {
+    for (int i = 1; i < argc; i += 2) {  // options come in pairs: --name value
         std::string arg = argv[i];
         const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
         if (arg == "--help" || arg == "-h") {
@@ -93,7 +93,6 @@ bool parse_options(int argc, char** argv, Options& o) {
             std::fprintf(stderr, "sip-push-phone: unknown option '%s'\n", arg.c_str());
             return false;
         }
-        ++i;
     }
     if (!have_proxy || o.aor.rfind("sip:", 0) != 0 || o.aor.find('@') == std::string::npos ||
         o.provider.empty() || o.prid.empty()) {
@@ -352,7 +351,9 @@ private:
         } else if (line.rfind("prid ", 0) == 0 && line.size() > 5) {
             report("prid", pushcore_sip_ua_update_prid(ua_, trim(line.substr(5)).c_str(), now));
         } else if (line == "stop") {
-            report("stop", pushcore_sip_ua_stop_push(ua_, now));
+            int rc = pushcore_sip_ua_stop_push(ua_, now);
+            if (rc == PUSHCORE_OK) push_wanted_ = false;
+            report("stop", rc);
         } else if (line == "quit") {
             quit();
         } else {
@@ -415,12 +416,15 @@ private:
                 example::say("registered: expires=%" PRIu64 " push_supported=%s +sip.pns=%s "
                             "pnsreg=%s\n",
                             expires, supported ? "yes" : "no", pns.c_str(), reg.c_str());
-                if (announced_ != static_cast<int>(supported != 0))
+                int now_announced = !push_wanted_ ? 2 : supported ? 1 : 0;
+                if (announced_ != now_announced)
                     example::say("%s\n",
-                                supported ? "the proxy will push for us: waiting for a push"
-                                          : "the proxy did not announce our provider: it cannot "
-                                            "be assumed to push (draft section 4)");
-                announced_ = supported != 0;
+                                 now_announced == 2 ? "registered without push parameters: no pushes"
+                                 : now_announced == 1
+                                     ? "the proxy will push for us: waiting for a push"
+                                     : "the proxy did not announce our provider: it cannot be "
+                                       "assumed to push (draft section 4)");
+                announced_ = now_announced;
                 break;
             }
             case PUSHCORE_EVENT_UA_REGISTRATION_FAILED: {
@@ -595,7 +599,8 @@ private:
     std::string registrar_;
     std::string contact_;
     std::map<std::string, std::string> dialog_tags_;  // Call-ID -> our To tag
-    int announced_ = -1;  // push support last reported: -1 none yet, 0 no, 1 yes
+    bool push_wanted_ = true;  // until "stop"
+    int announced_ = -1;  // last reported: -1 nothing yet, 0 not supported, 1 push, 2 no push
     bool quitting_ = false;
     bool done_ = false;
     int exit_code_ = 0;

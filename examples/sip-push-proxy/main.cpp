@@ -69,7 +69,7 @@ bool parse_u64(const char* s, uint64_t& out) {
 
 bool parse_options(int argc, char** argv, Options& o) {
     bool have_listen = false;
-    for (int i = 1; i < argc; ++i) {
+    for (int i = 1; i < argc; i += 2) {  // options come in pairs: --name value
         std::string arg = argv[i];
         const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
         if (arg == "--help" || arg == "-h") {
@@ -104,7 +104,6 @@ bool parse_options(int argc, char** argv, Options& o) {
             std::fprintf(stderr, "sip-push-proxy: unknown or incomplete option '%s'\n", arg.c_str());
             return false;
         }
-        ++i;
     }
     if (!have_listen) std::fprintf(stderr, "sip-push-proxy: --listen is required\n");
     return have_listen;
@@ -218,6 +217,9 @@ public:
             ok = pushcore_sip_proxy_config_set_u64(cfg, PUSHCORE_PROXY_REREGISTER_MARGIN_S,
                                                    seconds) == PUSHCORE_OK;
         }
+        if (!ok && cfg)
+            std::fprintf(stderr, "sip-push-proxy: the library refused the configuration "
+                                 "(--listen, --hold-timeout-ms or --reregister-margin-ms)\n");
         if (ok) {
             int rc = pushcore_sip_proxy_new(&proxy_, cfg);
             if (rc != PUSHCORE_OK) {
