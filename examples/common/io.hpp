@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +34,20 @@ inline uint64_t now_ms() {
     timespec ts{};
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return static_cast<uint64_t>(ts.tv_sec) * 1000u + static_cast<uint64_t>(ts.tv_nsec) / 1000000u;
+}
+
+// The host's random source for pushcore (Call-IDs, tags, branches): the kernel CSPRNG.
+// Set explicitly so that the examples also run with builds without OpenSSL, which have
+// no default source.
+inline int random_bytes(void*, uint8_t* out, size_t len) {
+    while (len > 0) {
+        ssize_t n = getrandom(out, len, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return -1;
+        out += n;
+        len -= static_cast<size_t>(n);
+    }
+    return 0;
 }
 
 // A poll() timeout from an absolute deadline (PUSHCORE_NO_DEADLINE: wait forever).

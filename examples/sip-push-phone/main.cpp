@@ -221,7 +221,8 @@ public:
                 PUSHCORE_OK &&
             pushcore_sip_ua_config_set_str(cfg, PUSHCORE_UA_USER_AGENT, agent.c_str()) ==
                 PUSHCORE_OK &&
-            pushcore_sip_ua_config_set_expires(cfg, o.expires, 120) == PUSHCORE_OK;
+            pushcore_sip_ua_config_set_expires(cfg, o.expires, 120) == PUSHCORE_OK &&
+            pushcore_sip_ua_config_set_random(cfg, example::random_bytes, nullptr) == PUSHCORE_OK;
         int rc = ok ? pushcore_sip_ua_new(&ua_, cfg) : PUSHCORE_E_INVALID_ARGUMENT;
         pushcore_sip_ua_config_free(cfg);
         if (rc != PUSHCORE_OK) {

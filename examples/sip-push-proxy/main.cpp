@@ -207,7 +207,9 @@ public:
         if (ok) ok = pushcore_sip_proxy_config_new(&cfg) == PUSHCORE_OK;
         std::string sent_by = example::to_string(o.listen);
         if (ok) {
-            ok = pushcore_sip_proxy_config_set_via(cfg, "UDP", sent_by.c_str()) == PUSHCORE_OK &&
+            ok = pushcore_sip_proxy_config_set_random(cfg, example::random_bytes, nullptr) ==
+                     PUSHCORE_OK &&
+                 pushcore_sip_proxy_config_set_via(cfg, "UDP", sent_by.c_str()) == PUSHCORE_OK &&
                  pushcore_sip_proxy_config_set_providers(cfg, registry) == PUSHCORE_OK &&
                  pushcore_sip_proxy_config_set_u64(cfg, PUSHCORE_PROXY_HOLD_TIMEOUT_MS,
                                                    o.hold_timeout_ms) == PUSHCORE_OK;
