@@ -47,8 +47,8 @@ Status PushProxy::create(ProxyConfig config, std::optional<PushProxy>& out, Erro
     if (config.min_expires > config.max_expires || config.default_expires == 0)
         return err.fail(Status::invalid_argument, "expires limits are inconsistent", 0);
     PushProxy proxy(std::move(config));
-    proxy.to_tag_ = proxy.new_token(8);
-    if (proxy.to_tag_.empty()) return err.fail(Status::internal, "random source failed", 0);
+    proxy.tag_secret_ = proxy.new_token(8);
+    if (proxy.tag_secret_.empty()) return err.fail(Status::internal, "random source failed", 0);
     out.emplace(std::move(proxy));
     return Status::ok;
 }
@@ -59,11 +59,39 @@ std::string PushProxy::new_token(size_t bytes) {
     return t;
 }
 
+std::string PushProxy::tag_for(const sip::Message& request) const {
+    // RFC 3261 19.3: a unique tag per transaction, the same for its retransmissions, so
+    // it is derived (FNV-1a) from a secret, the Call-ID and the top Via branch.
+    uint64_t h = 1469598103934665603ull;
+    auto mix = [&h](std::string_view s) {
+        for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+        h = (h ^ 0xff) * 1099511628211ull;
+    };
+    mix(tag_secret_);
+    if (const sip::Header* id = request.find(HeaderId::call_id)) mix(id->value);
+    sip::Via via;
+    Error err;
+    if (sip::top_via(request, via, err) == Status::ok) mix(via.branch);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string tag;
+    for (int shift = 60; shift >= 0; shift -= 4) tag.push_back(kHex[(h >> shift) & 15]);
+    return tag;
+}
+
 void PushProxy::respond(const Peer& to, const sip::Message& request, uint16_t code,
                         const std::vector<std::pair<std::string, std::string>>& headers) {
+    if (request.method == "INVITE" && code >= 300) {
+        // RFC 3261 17.2.1: the ACK for our own non-2xx final response ends here.
+        sip::Via via;
+        Error err;
+        if (sip::top_via(request, via, err) == Status::ok && !via.branch.empty()) {
+            rejected_invites_.emplace_back(via.branch);
+            if (rejected_invites_.size() > 1024) rejected_invites_.pop_front();
+        }
+    }
     Output o;
     o.to = to;
-    sip::begin_response(o.bytes, request, code, to_tag_);
+    sip::begin_response(o.bytes, request, code, tag_for(request));
     sip::MessageWriter w(o.bytes);
     for (const auto& [name, value] : headers) w.header(name, value);
     w.finish();
@@ -113,10 +141,8 @@ Status PushProxy::on_request(const Peer& from, const sip::Message& m, uint64_t n
             std::string raw = it->raw;
             Peer caller = it->from;
             held_.erase(it);
-            if (sip::parse_datagram(raw, invite, sip::Limits{}, ignored) == Status::ok) {
+            if (sip::parse_datagram(raw, invite, sip::Limits{}, ignored) == Status::ok)
                 respond(caller, invite, 487);
-                rejected_invites_.push_back(branch);
-            }
             Event ev;
             ev.type = Event::Type::request_rejected;
             ev.code = 487;
@@ -292,7 +318,7 @@ Status PushProxy::on_register(const Peer& from, const sip::Message& m, uint64_t 
                     std::vector<std::string> names;
                     for (const auto& rule : config_.providers.rules()) names.push_back(rule.name);
                     Output o{from, {}};
-                    append_555(o.bytes, m, names, config_.pns_style, to_tag_, err.reason);
+                    append_555(o.bytes, m, names, config_.pns_style, tag_for(m), err.reason);
                     outputs_.push_back(std::move(o));
                     return Status::ok;
                 }
@@ -418,10 +444,8 @@ void PushProxy::reject_held(uint64_t binding_id, uint16_t code, uint64_t now_ms)
         }
         sip::Message m;
         Error err;
-        if (sip::parse_datagram(it->raw, m, sip::Limits{}, err) == Status::ok) {
+        if (sip::parse_datagram(it->raw, m, sip::Limits{}, err) == Status::ok)
             respond(it->from, m, code);
-            if (it->invite) rejected_invites_.push_back(it->branch);
-        }
         Event ev;
         ev.type = Event::Type::request_rejected;
         ev.binding_id = binding_id;
@@ -430,8 +454,6 @@ void PushProxy::reject_held(uint64_t binding_id, uint16_t code, uint64_t now_ms)
         events_.push_back(std::move(ev));
         it = held_.erase(it);
     }
-    if (rejected_invites_.size() > 1024)  // ACKs arrive within Timer H; keep a bounded window
-        rejected_invites_.erase(rejected_invites_.begin(), rejected_invites_.begin() + 512);
 }
 
 void PushProxy::schedule(const Binding& b) {
@@ -489,17 +511,33 @@ Status PushProxy::forward(const Peer& from, const sip::Message& m, std::string_v
             by_our_branch_.emplace(ours, caller_branch);
         }
     }
+    // RFC 3261 18.1.1: the Via names the transport the request goes out on; the target
+    // URI's transport parameter says which (absent: the configured default).
+    std::string transport = config_.via_transport;
+    sip::Uri target;
+    sip::Param tp;
+    Error ignored;
+    if (sip::parse_uri(request_uri, target, ignored) == Status::ok &&
+        sip::find_param(target.params, "transport", tp) && text::is_token(tp.value)) {
+        transport.clear();
+        for (char c : tp.value) transport.push_back(static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c));
+    }
     Output o;
     o.to = to;
     sip::MessageWriter w(o.bytes);
     w.request(m.method, request_uri);
-    w.header("Via", "SIP/2.0/" + config_.via_transport + " " + config_.via_sent_by +
-                        ";branch=" + ours);
-    w.header("Max-Forwards", std::to_string(max_forwards));
+    w.header("Via", "SIP/2.0/" + transport + " " + config_.via_sent_by + ";branch=" + ours);
+    bool had_max_forwards = false;
     for (const auto& h : m.headers) {
-        if (h.id == HeaderId::max_forwards || h.id == HeaderId::content_length) continue;
+        if (h.id == HeaderId::content_length) continue;
+        if (h.id == HeaderId::max_forwards) {
+            if (!had_max_forwards) w.header(h.name, std::to_string(max_forwards));
+            had_max_forwards = true;
+            continue;
+        }
         w.header(h.name, h.value);
     }
+    if (!had_max_forwards) w.header("Max-Forwards", std::to_string(max_forwards));
     w.finish(m.body);
     outputs_.push_back(std::move(o));
     return Status::ok;

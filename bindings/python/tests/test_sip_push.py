@@ -519,10 +519,24 @@ class DeterministicRandomTest(unittest.TestCase):
         self.assertIn(f";branch=z9hG4bK{branch};", header(register, "Via"))
 
     def test_proxy_to_tag_comes_from_the_source(self):
-        zeros = SipProxy(random=lambda n: bytes(n))
-        zeros.receive(REGISTER, 1, "192.0.2.1", 5060)
-        [ok] = zeros.outputs()
-        self.assertEqual(header(ok.data, "To"), "<sip:a@example.com>;tag=0000000000000000")
+        # The proxy's To tags are keyed by its random secret and unique per transaction
+        # (RFC 3261 19.3), and the same for a retransmission.
+        def to_tag(random, request):
+            proxy = SipProxy(random=random)
+            proxy.receive(request, 1, "192.0.2.1", 5060)
+            proxy.receive(request, 1, "192.0.2.1", 5060)
+            first, again = proxy.outputs()
+            self.assertEqual(header(first.data, "To"), header(again.data, "To"))
+            return header(first.data, "To").split(";tag=")[1]
+
+        zeros, ones = (lambda n: bytes(n)), (lambda n: b"\x01" * n)
+        tag = to_tag(zeros, REGISTER)
+        self.assertRegex(tag, r"^[0-9a-f]{16}$")
+        self.assertEqual(tag, to_tag(zeros, REGISTER))
+        self.assertNotEqual(tag, to_tag(ones, REGISTER))
+        other = REGISTER.replace(b"Call-ID: ", b"Call-ID: x")
+        self.assertNotEqual(other, REGISTER)
+        self.assertNotEqual(tag, to_tag(zeros, other))
 
     def test_failing_source_fails_the_call_and_chains_the_exception(self):
         calls = []

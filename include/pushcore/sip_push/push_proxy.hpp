@@ -149,9 +149,10 @@ private:
     void schedule(const Binding& b);
     void emit_push(const std::string& aor, const Binding& b, PushReason reason);
     std::string new_token(size_t bytes);
+    std::string tag_for(const sip::Message& request) const;
 
     ProxyConfig config_;
-    std::string to_tag_;  // one To tag for the responses this proxy generates
+    std::string tag_secret_;  // keys the To tags of the responses this proxy generates
     uint64_t next_binding_id_ = 1;
     size_t binding_count_ = 0;
     std::map<std::string, std::vector<Binding>> bindings_;  // by AOR "user@host"
@@ -164,7 +165,7 @@ private:
     std::deque<Held> held_;  // arrival order, which is deadline order (one hold timeout)
     std::unordered_map<std::string, Forwarded> forwarded_;  // by the caller's branch
     std::unordered_map<std::string, std::string> by_our_branch_;  // our branch -> caller's
-    std::vector<std::string> rejected_invites_;  // caller branches whose ACK we absorb
+    std::deque<std::string> rejected_invites_;  // caller branches whose ACK we absorb
     std::deque<Output> outputs_;
     std::deque<Event> events_;
 };

@@ -554,3 +554,45 @@ TEST_CASE("proxy: timers at scale: every binding pushes once, then expires, in t
     CHECK(p.binding_count() == 0);
     CHECK(wakeups <= 3 * n);  // stale entries cost at most one wake-up each
 }
+
+TEST_CASE("proxy: the ACK for its own non-2xx answer to an INVITE is absorbed (RFC 3261 17.2.1)") {
+    PushProxy p = make();
+    REQUIRE(feed(p, kCaller, request_msg("INVITE", "z9hG4bKack1"), 0) == Status::ok);
+    Parsed not_found = only_output(p, kCaller);
+    CHECK(not_found->status_code == 404);
+    std::string ack = request_msg("ACK", "z9hG4bKack1");
+    ack.replace(ack.find("To: <sip:alice@example.com>"), 27,
+                "To: " + header(not_found, "To"));
+    REQUIRE(feed(p, kCaller, ack, 10) == Status::ok);
+    CHECK(drain(p).empty());
+}
+
+TEST_CASE("proxy: generated responses carry a To tag per transaction, stable on retransmission") {
+    PushProxy p = make();
+    REQUIRE(feed(p, kCaller, request_msg("MESSAGE", "z9hG4bKt1"), 0) == Status::ok);
+    REQUIRE(feed(p, kCaller, request_msg("MESSAGE", "z9hG4bKt1"), 1) == Status::ok);
+    REQUIRE(feed(p, kCaller, request_msg("MESSAGE", "z9hG4bKt2"), 2) == Status::ok);
+    auto out = drain(p);
+    REQUIRE(out.size() == 3);
+    std::string to[3];
+    for (int i = 0; i < 3; ++i) to[i] = header(parse(out[i].bytes), "To");
+    std::string_view t1 = sip::tag_of(to[0]);
+    CHECK(t1.size() == 16);
+    CHECK(sip::tag_of(to[1]) == t1);
+    CHECK(sip::tag_of(to[2]) != t1);
+}
+
+TEST_CASE("proxy: forwarded Via names the target's transport; Vias stay together") {
+    PushProxy p = make();
+    REQUIRE(feed(p, kPhone, register_msg("<sip:alice@192.0.2.10:5070;transport=tcp>")) ==
+            Status::ok);
+    drain(p);
+    REQUIRE(feed(p, kCaller, request_msg("MESSAGE", "z9hG4bKv1"), 0) == Status::ok);
+    Parsed fwd = parse(drain(p).at(0).bytes);
+    CHECK(header(fwd, "Via").rfind("SIP/2.0/TCP proxy.example.com:5060;branch=", 0) == 0);
+    REQUIRE(fwd->headers.size() >= 3);
+    CHECK(fwd->headers[0].id == sip::HeaderId::via);
+    CHECK(fwd->headers[1].id == sip::HeaderId::via);
+    CHECK(fwd->headers[1].value == "SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bKv1");
+    CHECK(header(fwd, "Max-Forwards") == "69");
+}
