@@ -136,9 +136,13 @@ void append_unquoted(std::string& out, std::string_view quoted) {
 }
 
 void append_quoted(std::string& out, std::string_view value) {
+    // qdtext takes neither DQUOTE, backslash, controls nor DEL: those go as quoted-pairs
+    // (RFC 3261 25.1). CR and LF cannot; a value holds them only as a fold, kept as is.
     out.push_back('"');
     for (char c : value) {
-        if (c == '"' || c == '\\') out.push_back('\\');
+        unsigned char u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\' || ((u < 0x20 || u == 0x7f) && c != '\t' && c != '\r' && c != '\n'))
+            out.push_back('\\');
         out.push_back(c);
     }
     out.push_back('"');

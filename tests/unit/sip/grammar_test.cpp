@@ -60,6 +60,11 @@ TEST_CASE("quoted-string: length, escapes, errors") {
     std::string q;
     append_quoted(q, R"(a"b\c)");
     CHECK(q == R"("a\"b\\c")");
+    std::string ctl;
+    append_quoted(ctl, std::string("a\x1e\tb\x7f", 5));
+    CHECK(ctl == std::string("\"a\\\x1e\tb\\\x7f\"", 9));
+    Error round;
+    CHECK(quoted_string_length(ctl, 0, round) == ctl.size());
 }
 
 TEST_CASE("%HH escapes: check, decode, encode") {
