@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds pushcore and runs every test: unit, C ABI, exported symbols, fuzz-corpus replay,
 # Python binding and interop, first in a normal build, then under ASan+UBSan; the
-# firmware configuration (SIP modules only, no OpenSSL, -Os) is built and its size shown.
+# firmware configuration (SIP modules only, no OpenSSL, -Os) is built and its size shown;
+# each fuzz target runs PUSHCORE_FUZZ_SECONDS (default 15) under libFuzzer.
 # Installs missing Debian packages itself. Usage: tests/run.sh [--quick] (skip the
 # sanitizer and firmware builds).
 set -euo pipefail
@@ -24,6 +25,9 @@ if [ "${1:-}" != "--quick" ]; then
   echo "== build: AddressSanitizer + UndefinedBehaviorSanitizer"
   build build-asan -DBUILD_SHARED_LIBS=OFF -DPUSHCORE_SANITIZE=ON -DPUSHCORE_BUILD_EXAMPLES=OFF
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$jobs")
+
+  echo "== fuzz: each libFuzzer target for a short while (clang-14)"
+  bash tests/fuzz/run_smoke.sh "${PUSHCORE_FUZZ_SECONDS:-15}"
 
   echo "== build: firmware (SIP only, no OpenSSL, -Os, static)"
   bash tests/firmware/size.sh build-firmware

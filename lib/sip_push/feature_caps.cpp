@@ -41,12 +41,17 @@ Status parse_indicator(std::string_view name, std::string_view value, bool has_v
                        size_t at, PushCaps& caps, Error& err) {
     std::string v;
     if (has_value) {
+        // RFC 6809: LDQUOT value RDQUOT. Deployed servers also send bare tokens.
         if (!value.empty() && value.front() == '"') {
-            if (value.size() < 2 || value.back() != '"')
-                return err.fail(Status::syntax, "unterminated indicator value", at);
+            Error qerr;
+            if (text::quoted_string_length(value, 0, qerr) != value.size())
+                return err.fail(Status::syntax, "indicator value must be one quoted-string", at);
             text::append_unquoted(v, value);
+        } else if (text::is_token(value)) {
+            v = std::string(value);
         } else {
-            v = std::string(value);  // deployed servers leave token values unquoted
+            return err.fail(Status::syntax, "indicator value must be a quoted-string or token",
+                            at);
         }
     }
     if (iequals(name, "sip.pns")) {

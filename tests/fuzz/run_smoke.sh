@@ -11,7 +11,8 @@ source tests/deps.sh
 pushcore_deps "${PUSHCORE_BUILD_DEPS[@]}" clang-14 libclang-rt-14-dev
 
 seconds=${1:-20}
-targets=(sip_uri sip_name_addr sip_header_params sip_message)
+targets=(sip_uri sip_name_addr sip_header_params sip_message sip_feature_caps sip_push_params
+         sip_headers)
 dir=build-fuzz
 
 echo "== build: libFuzzer targets (clang-14, ASan+UBSan) in $dir"

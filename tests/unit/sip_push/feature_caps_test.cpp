@@ -77,3 +77,18 @@ TEST_CASE("building: both styles re-parse to the same capabilities") {
     CHECK(feature_caps_values(caps, PnsStyle::list)[0].rfind("*;+sip.pns=\"apns,fcm\"", 0) == 0);
     CHECK(feature_caps_values(PushCaps{}, PnsStyle::single).empty());
 }
+
+TEST_CASE("indicator values: one quoted-string or a token, nothing else (found by fuzzing)") {
+    const char* bad[] = {"*;+sip.pnspurr=a\x01z", "*;+sip.pnspurr=\"a\"b\"c\"",
+                         "*;+sip.vapid=a b", "*;+sip.pns=\"a\"x"};
+    for (const char* v : bad) {
+        INFO(std::string(v));
+        PushCaps caps;
+        Error err;
+        CHECK(parse_feature_caps(v, caps, err) == Status::syntax);
+    }
+    PushCaps caps;
+    Error err;
+    REQUIRE(parse_feature_caps("*;+sip.pnspurr=tok-1", caps, err) == Status::ok);
+    CHECK(caps.pnspurr == "tok-1");
+}
