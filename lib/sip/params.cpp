@@ -1,7 +1,6 @@
 #include "pushcore/sip/params.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 
 #include "pushcore/text/grammar.hpp"
@@ -11,63 +10,19 @@ namespace pushcore::sip {
 // In uri.cpp: whether the text between an IPv6reference's brackets is an IPv6address.
 bool valid_ipv6(std::string_view v) noexcept;
 
+using text::lws_at;
 using text::lws_length;
 
 namespace {
 
-// Byte classes for the loops below, so that each byte costs one inline table load rather
-// than a call to text::is(). The sets are those of lib/text/grammar.cpp (RFC 3261 25.1).
-enum : uint8_t {
-    kPC = 1 << 0,         // paramchar without '%': alphanum / mark / param-unreserved
-    kTok = 1 << 1,        // token character: alphanum / - . ! % * _ + ` ' ~
-    kLws = 1 << 2,        // SP HTAB CR LF: where LWS may start
-    kNameByte = 1 << 3,   // continues a name in a walked list: all but = ; SP HTAB CR LF
-    kValueByte = 1 << 4,  // continues an unquoted value in a walked list: all but ; SP HTAB CR LF
-};
+constexpr uint32_t kPC = text::kParamChar;
+constexpr uint32_t kTok = text::kTokenChar;
+constexpr uint32_t kNameByte = text::kParamNameByte;
+constexpr uint32_t kValueByte = text::kParamValueByte;
 
-constexpr std::array<uint8_t, 256> make_bytes() {
-    std::array<uint8_t, 256> t{};
-    auto add = [&t](const char* chars, uint8_t cls) {
-        for (const char* p = chars; *p; ++p) t[static_cast<unsigned char>(*p)] |= cls;
-    };
-    for (auto& c : t) c = kNameByte | kValueByte;
-    auto remove = [&t](const char* chars, uint8_t cls) {
-        for (const char* p = chars; *p; ++p)
-            t[static_cast<unsigned char>(*p)] &= static_cast<uint8_t>(~cls);
-    };
-    for (int c = 'a'; c <= 'z'; ++c) t[c] |= kPC | kTok;
-    for (int c = 'A'; c <= 'Z'; ++c) t[c] |= kPC | kTok;
-    for (int c = '0'; c <= '9'; ++c) t[c] |= kPC | kTok;
-    add("-_.!~*'()", kPC);  // mark
-    add("[]/:&+$", kPC);    // param-unreserved
-    add("-.!%*_+`'~", kTok);
-    add(" \t\r\n", kLws);
-    remove(" \t\r\n;", kNameByte | kValueByte);
-    remove("=", kNameByte);
-    return t;
-}
+inline bool has(char c, uint32_t cls) noexcept { return (text::classes_of(c) & cls) != 0; }
 
-constexpr std::array<uint8_t, 256> kBytes = make_bytes();
-
-inline bool has(char c, uint8_t cls) noexcept {
-    return (kBytes[static_cast<unsigned char>(c)] & cls) != 0;
-}
-
-// First offset at or after pos whose byte is not in `cls` (a single class bit), or
-// s.size(). Checks four bytes per step while they all belong.
-inline size_t span(std::string_view s, size_t pos, uint8_t cls) noexcept {
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    while (pos + 4 <= s.size() &&
-           (kBytes[p[pos]] & kBytes[p[pos + 1]] & kBytes[p[pos + 2]] & kBytes[p[pos + 3]] & cls))
-        pos += 4;
-    while (pos < s.size() && (kBytes[p[pos]] & cls)) ++pos;
-    return pos;
-}
-
-// text::lws_length, without the call where no LWS can start.
-inline size_t lws_at(std::string_view s, size_t pos) noexcept {
-    return (pos < s.size() && has(s[pos], kLws)) ? lws_length(s, pos) : 0;
-}
+using text::span;
 
 // First offset at or after pos holding ';' or '"', or s.size(); eight bytes per step.
 inline size_t find_semi_or_quote(std::string_view s, size_t pos) noexcept {

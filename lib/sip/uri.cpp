@@ -1,7 +1,5 @@
 #include "pushcore/sip/uri.hpp"
 
-#include <array>
-
 #include "pushcore/sip/params.hpp"
 #include "pushcore/text/grammar.hpp"
 
@@ -11,43 +9,18 @@ using text::is;
 
 namespace {
 
-// Byte classes for the loops below, so that each byte costs one inline table load rather
-// than a call to text::is(). The sets are those of lib/text/grammar.cpp (RFC 3261 25.1).
-enum : uint8_t {
-    kUserChar = 1 << 0,      // unreserved / user-unreserved (& = + $ , ; ? /)
-    kPasswordChar = 1 << 1,  // unreserved / & = + $ ,
-    kHeaderChar = 1 << 2,    // unreserved / hnv-unreserved ([ ] / ? : + $)
-    kLabelByte = 1 << 3,     // in a host name label: alphanum - _
-    kUserInfo = 1 << 4,      // anything userinfo may hold: user, password, '%', ':'
-    kDigitByte = 1 << 5,     // 0-9
-};
+using text::classes_of;
+using text::kDigitChar;
+using text::kHeaderChar;
+using text::kLabelChar;
+using text::kPasswordChar;
+using text::kUserChar;
+using text::kUserInfoChar;
 
-constexpr std::array<uint8_t, 256> make_bytes() {
-    std::array<uint8_t, 256> t{};
-    auto add = [&t](const char* chars, uint8_t cls) {
-        for (const char* p = chars; *p; ++p) t[static_cast<unsigned char>(*p)] |= cls;
-    };
-    constexpr uint8_t kUnreserved = kUserChar | kPasswordChar | kHeaderChar | kUserInfo;
-    for (int c = 'a'; c <= 'z'; ++c) t[c] |= kUnreserved | kLabelByte;
-    for (int c = 'A'; c <= 'Z'; ++c) t[c] |= kUnreserved | kLabelByte;
-    for (int c = '0'; c <= '9'; ++c) t[c] |= kUnreserved | kLabelByte | kDigitByte;
-    add("-_.!~*'()", kUnreserved);  // mark
-    add("&=+$,;?/", kUserChar | kUserInfo);
-    add("&=+$,", kPasswordChar | kUserInfo);
-    add("[]/?:+$", kHeaderChar);
-    add("-_", kLabelByte);
-    add("%:", kUserInfo);
-    return t;
-}
-
-constexpr std::array<uint8_t, 256> kBytes = make_bytes();
-
-inline bool has(char c, uint8_t cls) noexcept {
-    return (kBytes[static_cast<unsigned char>(c)] & cls) != 0;
-}
+inline bool has(char c, uint32_t cls) noexcept { return (classes_of(c) & cls) != 0; }
 
 // Validates an escaped run of `allowed` characters; returns its length.
-size_t escaped_run(std::string_view s, size_t pos, uint8_t allowed, Error& err) noexcept {
+size_t escaped_run(std::string_view s, size_t pos, uint32_t allowed, Error& err) noexcept {
     size_t i = pos;
     for (;;) {
         while (i < s.size() && has(s[i], allowed)) ++i;
@@ -134,9 +107,9 @@ Status scan_host_name(std::string_view s, size_t begin, size_t& end, HostKind& k
     size_t i = begin;
     for (;;) {
         size_t start = i;
-        uint8_t classes = kDigitByte;  // kDigitByte survives only an all-digit label
-        while (i < s.size() && has(s[i], kLabelByte)) {
-            classes &= kBytes[static_cast<unsigned char>(s[i])];
+        uint32_t classes = kDigitChar;  // kDigitChar survives only an all-digit label
+        while (i < s.size() && has(s[i], kLabelChar)) {
+            classes &= classes_of(s[i]);
             ++i;
         }
         bool dot = i < s.size() && s[i] == '.';
@@ -192,7 +165,7 @@ Status parse_uri(std::string_view s, Uri& out, Error& err) noexcept {
 
     // userinfo ends at '@'; look for it only across characters userinfo may contain.
     size_t at = i;
-    while (at < s.size() && has(s[at], kUserInfo)) ++at;
+    while (at < s.size() && has(s[at], kUserInfoChar)) ++at;
     if (at < s.size() && s[at] == '@') {
         size_t user_len = escaped_run(s, i, kUserChar, err);
         if (err.status != Status::ok) return err.status;

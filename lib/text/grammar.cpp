@@ -1,45 +1,32 @@
 #include "pushcore/text/grammar.hpp"
 
-#include <array>
 
 namespace pushcore::text {
 
 namespace {
 
-constexpr std::array<uint16_t, 256> make_table() {
-    std::array<uint16_t, 256> t{};
-    auto add = [&t](const char* chars, uint16_t cls) {
-        for (const char* p = chars; *p; ++p) t[static_cast<unsigned char>(*p)] |= cls;
-    };
-    for (int c = 'a'; c <= 'z'; ++c) t[c] |= kAlphanum | kHostChar;
-    for (int c = 'A'; c <= 'Z'; ++c) t[c] |= kAlphanum | kHostChar;
-    for (int c = '0'; c <= '9'; ++c) t[c] |= kAlphanum | kHostChar;
-    add("-_.!~*'()", kMark);
-    add("-.!%*_+`'~", kTokenExtra);
-    add("&=+$,;?/", kUserUnreserved);
-    add("[]/:&+$", kParamUnreserved);
-    add("[]/?:+$", kHnvUnreserved);
-    add("&=+$,", kPasswordExtra);
-    add("-.", kHostChar);
-    add(" \t", kWsp);
-    add("-.!%*_+`'~()<>:\\\"/[]?{}", kWordExtra);
-    return t;
-}
-
-constexpr std::array<uint16_t, 256> kTable = make_table();
-
 // Bytes that end a quoted-string's run of plain qdtext: DQUOTE, backslash, CR, LF and the
-// control characters other than HTAB. Bytes rather than bool, so that four lookups can be
-// or-ed without clang's -Wbitwise-instead-of-logical.
-constexpr std::array<uint8_t, 256> make_quoted_stops() {
-    std::array<uint8_t, 256> t{};
-    for (int c = 0; c < 0x20; ++c) t[c] = c != '\t';
-    t['"'] = true;
-    t['\\'] = true;
-    return t;
+// control characters other than HTAB.
+inline bool quoted_stop(unsigned char c) noexcept {
+    return (detail::kClassTable.bits[c] & kQuotedStop) != 0;
 }
 
-constexpr std::array<uint8_t, 256> kQuotedStops = make_quoted_stops();
+// First offset at or after i holding a quoted_stop byte, or s.size(); as text::span.
+inline size_t qdtext_end(std::string_view s, size_t i) noexcept {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const uint32_t* t = detail::kClassTable.bits;
+    while (i + 4 <= s.size()) {
+        if (t[p[i]] & kQuotedStop) return i;
+        if (t[p[i + 1]] & kQuotedStop) return i + 1;
+        if (t[p[i + 2]] & kQuotedStop) return i + 2;
+        if (t[p[i + 3]] & kQuotedStop) return i + 3;
+        i += 4;
+    }
+    while (i < s.size() && !quoted_stop(p[i])) ++i;
+    return i;
+}
+
+char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 int hex_value(char c) noexcept {
     if (c >= '0' && c <= '9') return c - '0';
@@ -48,13 +35,7 @@ int hex_value(char c) noexcept {
     return -1;
 }
 
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
 }  // namespace
-
-bool is(char c, uint16_t classes) noexcept {
-    return (kTable[static_cast<unsigned char>(c)] & classes) != 0;
-}
 
 bool is_token(std::string_view s) noexcept {
     if (s.empty()) return false;
@@ -92,12 +73,8 @@ std::string_view trim_lws(std::string_view s) noexcept {
 
 size_t quoted_string_length(std::string_view s, size_t pos, Error& err) noexcept {
     // RFC 3261 25.1: quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     for (size_t i = pos + 1; i < s.size(); ++i) {
-        while (i + 4 <= s.size() && !(kQuotedStops[p[i]] | kQuotedStops[p[i + 1]] |
-                                      kQuotedStops[p[i + 2]] | kQuotedStops[p[i + 3]]))
-            i += 4;
-        while (i < s.size() && !kQuotedStops[p[i]]) ++i;
+        i = qdtext_end(s, i);
         if (i >= s.size()) break;
         char c = s[i];
         if (c == '"') return i + 1 - pos;
@@ -190,7 +167,7 @@ void append_decoded(std::string& out, std::string_view s) {
     }
 }
 
-void append_escaped(std::string& out, std::string_view value, uint16_t allowed) {
+void append_escaped(std::string& out, std::string_view value, uint32_t allowed) {
     static constexpr char kHex[] = "0123456789ABCDEF";
     for (char c : value) {
         if (c != '%' && is(c, allowed | kAlphanum | kMark)) {
