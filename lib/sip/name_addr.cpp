@@ -8,6 +8,11 @@
 
 namespace pushcore::sip {
 
+// In uri.cpp: parses the longest SIP or SIPS URI at s[begin] into `out` (as Uri{} left it),
+// setting `end` to its end.
+Status parse_uri_prefix(std::string_view s, size_t begin, size_t& end, Uri& out,
+                        Error& err) noexcept;
+
 using text::is;
 using text::lws_length;
 
@@ -54,11 +59,23 @@ Status parse_uri_at(std::string_view text, size_t begin, size_t end, NameAddr& o
     return Status::ok;
 }
 
+// The header parameters after the URI, at s[i], up to the end of s.
+Status parse_header_params(std::string_view s, size_t i, NameAddr& out, Error& err) noexcept {
+    if (i == s.size()) return Status::ok;  // none: what the lines below find there too
+    size_t params_begin = i + text::lws_at(s, i);
+    if (scan_params(s, i, ParamSyntax::header, err) != Status::ok) return err.status;
+    if (i > params_begin) out.params = s.substr(params_begin, i - params_begin);
+    i += text::lws_at(s, i);
+    if (i != s.size())
+        return err.fail(Status::syntax, "unexpected character after header parameters", i);
+    return Status::ok;
+}
+
 }  // namespace
 
 Status parse_name_addr(std::string_view s, NameAddr& out, Error& err) noexcept {
     out = NameAddr{};
-    size_t i = lws_length(s, 0);
+    size_t i = text::lws_at(s, 0);
     size_t display_begin = i;
 
     if (i < s.size() && s[i] == '"') {
@@ -87,6 +104,27 @@ Status parse_name_addr(std::string_view s, NameAddr& out, Error& err) noexcept {
     if (i < s.size() && s[i] == '<') {
         out.bracketed = true;
         size_t begin = i + 1, j = begin;
+        // Usually the URI is sip: or sips: and valid: parse it in place, and find the '>'
+        // where it stops. That is where the search below would find it, and the URI it
+        // delimits would be the same: a SIP URI holds no '>', no LWS and no '"' except in a
+        // (lenient) quoted uri-parameter value, whose end both find the same way. Anything
+        // else (another scheme, an error to report, an Error already failed, which the
+        // parsers below would report) goes the general way.
+        if (err.status == Status::ok) {
+            Error scratch;  // out.sip is as NameAddr{} left it
+            size_t first = begin + text::lws_at(s, begin), end = 0;
+            if (parse_uri_prefix(s, first, end, out.sip, scratch) == Status::ok) {
+                j = end + text::lws_at(s, end);
+                if (j < s.size() && s[j] == '>') {
+                    out.uri = s.substr(first, end - first);
+                    out.is_sip = true;
+                    i = j + 1;
+                    return parse_header_params(s, i, out, err);
+                }
+            }
+            out.sip = Uri{};
+            j = begin;
+        }
         // The URI ends at '>', except inside a (lenient) quoted uri-parameter value.
         // memchr finds both quickly; quotes are rare.
         for (size_t from = begin;;) {
@@ -116,13 +154,7 @@ Status parse_name_addr(std::string_view s, NameAddr& out, Error& err) noexcept {
         i += len;
     }
 
-    size_t params_begin = i + lws_length(s, i);
-    if (scan_params(s, i, ParamSyntax::header, err) != Status::ok) return err.status;
-    if (i > params_begin) out.params = s.substr(params_begin, i - params_begin);
-    i += lws_length(s, i);
-    if (i != s.size())
-        return err.fail(Status::syntax, "unexpected character after header parameters", i);
-    return Status::ok;
+    return parse_header_params(s, i, out, err);
 }
 
 bool ListIterator::next(std::string_view& item, size_t& offset) noexcept {

@@ -87,17 +87,15 @@ size_t host_value_run(std::string_view s, size_t pos) noexcept {
 
 // One step of a walk (ParamIterator::next): skips to the next ';' at or after list[pos]
 // and reads the parameter after it, leaving pos just past what it read.
-inline bool next_param(std::string_view list, size_t& pos, Param& out) noexcept {
-    while (pos < list.size() && list[pos] != ';') ++pos;
-    if (pos >= list.size()) return false;
-    ++pos;
-    pos += lws_at(list, pos);
+// Reads the parameter whose name starts at list[pos] (after its ';' and LWS), leaving pos
+// just past what it read.
+inline void read_param(std::string_view list, size_t& pos, Param& out) noexcept {
     size_t name_begin = pos;
     pos = span(list, pos, kNameByte);
     out = Param{};
     out.name = list.substr(name_begin, pos - name_begin);
     size_t eq = pos + lws_at(list, pos);
-    if (eq >= list.size() || list[eq] != '=') return true;
+    if (eq >= list.size() || list[eq] != '=') return;
     pos = eq + 1;
     pos += lws_at(list, pos);
     out.has_value = true;
@@ -113,14 +111,77 @@ inline bool next_param(std::string_view list, size_t& pos, Param& out) noexcept 
         pos = span(list, pos, kValueByte);
         out.value = list.substr(value_begin, pos - value_begin);
     }
+}
+
+// One step of a walk (ParamIterator::next): skips to the next ';' at or after list[pos]
+// and reads the parameter after it, leaving pos just past what it read.
+inline bool next_param(std::string_view list, size_t& pos, Param& out) noexcept {
+    while (pos < list.size() && list[pos] != ';') ++pos;
+    if (pos >= list.size()) return false;
+    ++pos;
+    pos += lws_at(list, pos);
+    read_param(list, pos, out);
     return true;
 }
 
 }  // namespace
 
-Status scan_params(std::string_view s, size_t& pos, ParamSyntax syntax, Error& err) noexcept {
+Status scan_params(std::string_view s, size_t& pos, ParamSyntax syntax, Error& err,
+                   ParamIndex* index) noexcept {
     const bool uri = syntax == ParamSyntax::uri;
+    const size_t list_begin = pos;
+    size_t count = 0;
+    // Records parameter `count` (its offsets are checked to fit when the list ends).
+    auto record = [&](size_t name, size_t name_size, bool has_value, size_t value,
+                      size_t value_size, bool quoted) {
+        if (index && count < ParamIndex::kCapacity) {
+            ParamIndex::Entry& e = index->entries[count];
+            e.name_begin = static_cast<uint16_t>(name - list_begin);
+            e.name_size = static_cast<uint16_t>(name_size);
+            e.value_begin = static_cast<uint16_t>(value - list_begin);
+            e.value_size = static_cast<uint16_t>(value_size);
+            e.has_value = has_value;
+            e.quoted = quoted;
+        }
+        ++count;
+    };
+    if (index) {
+        index->complete = false;
+        index->count = 0;
+    }
     size_t i = pos;
+    // The usual uri-parameter, ";" paramchars ["=" (paramchars / quoted-string)] without
+    // LWS or escapes, is read by a shorter loop. Whatever else comes (and the end of the
+    // list) is left to the general loop below, from the ';' of that parameter; the short
+    // loop reads what the general one would, and reports the same errors. It does not run
+    // when err has failed already, as the general loop then returns that failure.
+    if (uri && err.status == Status::ok) {
+        while (i < s.size() && s[i] == ';') {
+            size_t name = i + 1;
+            size_t name_end = span(s, name, kPC);
+            if (name_end == name || name_end >= s.size()) break;
+            if (s[name_end] == ';') {
+                record(name, name_end - name, false, name, 0, false);
+                i = name_end;
+                continue;
+            }
+            if (s[name_end] != '=') break;
+            size_t value = name_end + 1;
+            if (value < s.size() && s[value] == '"') {
+                size_t len = text::quoted_string_length(s, value, err);
+                if (len == 0) return err.status;
+                if (len == 2)
+                    return err.fail(Status::syntax, "empty quoted uri-parameter value", value);
+                record(name, name_end - name, true, value + 1, len - 2, true);
+                i = value + len;
+                continue;
+            }
+            size_t value_end = span(s, value, kPC);
+            if (value_end == value || (value_end < s.size() && s[value_end] == '%')) break;
+            record(name, name_end - name, true, value, value_end - value, false);
+            i = value_end;
+        }
+    }
     for (;;) {
         size_t before_semi = i + lws_at(s, i);
         if (before_semi >= s.size() || s[before_semi] != ';') break;
@@ -132,9 +193,13 @@ Status scan_params(std::string_view s, size_t& pos, ParamSyntax syntax, Error& e
             return err.fail(Status::syntax, uri ? "uri-parameter name expected"
                                                 : "generic-param name expected (token)",
                             i);
+        size_t name = i;
         i += name_len;
         size_t eq = i + lws_at(s, i);
-        if (eq >= s.size() || s[eq] != '=') continue;
+        if (eq >= s.size() || s[eq] != '=') {
+            record(name, name_len, false, name, 0, false);
+            continue;
+        }
         if (uri && eq != i) return err.fail(Status::syntax, "space before '=' in uri-parameter", i);
         i = eq + 1;
         i += uri ? 0 : lws_at(s, i);
@@ -145,6 +210,7 @@ Status scan_params(std::string_view s, size_t& pos, ParamSyntax syntax, Error& e
             // pvalue is 1*paramchar: the quoted leniency must not admit an empty value.
             if (uri && value_len == 2)
                 return err.fail(Status::syntax, "empty quoted uri-parameter value", i);
+            record(name, name_len, true, i + 1, value_len - 2, true);
         } else {
             value_len = uri ? paramchar_run(s, i, err) : host_value_run(s, i);
             if (err.status != Status::ok) return err.status;
@@ -153,8 +219,13 @@ Status scan_params(std::string_view s, size_t& pos, ParamSyntax syntax, Error& e
                                 uri ? "uri-parameter value expected after '='"
                                     : "generic-param value expected (token, host or quoted-string)",
                                 i);
+            record(name, name_len, true, i, value_len, false);
         }
         i += value_len;
+    }
+    if (index) {
+        index->count = static_cast<uint8_t>(std::min(count, ParamIndex::kCapacity));
+        index->complete = count <= ParamIndex::kCapacity && i - list_begin <= 0xffff;
     }
     pos = i;
     return Status::ok;

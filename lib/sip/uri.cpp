@@ -107,11 +107,7 @@ Status scan_host_name(std::string_view s, size_t begin, size_t& end, HostKind& k
     size_t i = begin;
     for (;;) {
         size_t start = i;
-        uint32_t classes = kDigitChar;  // kDigitChar survives only an all-digit label
-        while (i < s.size() && has(s[i], kLabelChar)) {
-            classes &= classes_of(s[i]);
-            ++i;
-        }
+        i = text::span(s, i, kLabelChar);
         bool dot = i < s.size() && s[i] == '.';
         if (i == start) {
             if (dot) return err.fail(Status::bad_uri, "empty label in host name", start);
@@ -120,7 +116,7 @@ Status scan_host_name(std::string_view s, size_t begin, size_t& end, HostKind& k
         }
         if (s[start] == '-' || s[i - 1] == '-')
             return err.fail(Status::bad_uri, "host name label starts or ends with '-'", start);
-        all_numeric = all_numeric && classes != 0;
+        all_numeric = all_numeric && text::span(s, start, kDigitChar) == i;
         last = start;
         ++labels;
         if (!dot) break;
@@ -151,38 +147,62 @@ Status scan_host_name(std::string_view s, size_t begin, size_t& end, HostKind& k
 
 }  // namespace
 
-Status parse_uri(std::string_view s, Uri& out, Error& err) noexcept {
-    out = Uri{};
-    size_t i;
-    if (s.size() >= 4 && text::iequals(s.substr(0, 4), "sip:")) {
-        i = 4;
-    } else if (s.size() >= 5 && text::iequals(s.substr(0, 5), "sips:")) {
+// Parses the longest SIP or SIPS URI at s[begin] into `out`, which must be as Uri{} left
+// it, and sets `end` to where it stops; the caller decides what may follow. Error offsets
+// are relative to s. Not file-local:
+// parse_name_addr reads a bracketed URI with it in place, without looking for '>' first.
+Status parse_uri_prefix(std::string_view s, size_t begin, size_t& end, Uri& out,
+                        Error& err) noexcept {
+    // "sip:" or "sips:", ASCII case-insensitive: (c | 0x20) == 's' holds for 's' and 'S'
+    // only, and likewise for 'i' and 'p'.
+    const char* p = s.data() + begin;
+    size_t left = s.size() - begin;
+    size_t i = begin;
+    if (left >= 4 && (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'p' &&
+        p[3] == ':') {
+        i += 4;
+    } else if (left >= 5 && (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' &&
+               (p[2] | 0x20) == 'p' && (p[3] | 0x20) == 's' && p[4] == ':') {
         out.secure = true;
-        i = 5;
+        i += 5;
     } else {
-        return err.fail(Status::bad_uri, "scheme is not sip: or sips:", 0);
+        return err.fail(Status::bad_uri, "scheme is not sip: or sips:", begin);
     }
 
-    // userinfo ends at '@'; look for it only across characters userinfo may contain.
-    size_t at = i;
-    while (at < s.size() && has(s[at], kUserInfoChar)) ++at;
-    if (at < s.size() && s[at] == '@') {
-        size_t user_len = escaped_run(s, i, kUserChar, err);
-        if (err.status != Status::ok) return err.status;
-        if (user_len == 0) return err.fail(Status::bad_uri, "empty user part before '@'", i);
+    // userinfo ends at '@'. The run of (unescaped) user characters usually settles it in
+    // one pass: it ends at '@' (a user part), or at a byte userinfo cannot hold (no
+    // userinfo: the '@' search below would stop there too). After ':' or '%' (a password
+    // or an escape, or a host's port), the search goes across everything userinfo may
+    // contain. (With err failed already, the search goes that way too: it returns that
+    // failure, as it always did, when it finds a user part.)
+    size_t u = text::span(s, i, kUserChar);
+    char stop = u < s.size() ? s[u] : '\0';
+    if (stop == '@' && u > i && err.status == Status::ok) {
         out.has_user = true;
-        out.user = s.substr(i, user_len);
-        i += user_len;
-        if (s[i] == ':') {
-            ++i;
-            size_t pw_len = escaped_run(s, i, kPasswordChar, err);
+        out.user = s.substr(i, u - i);
+        i = u + 1;
+    } else if (stop == '@' || stop == ':' || stop == '%') {
+        size_t at = u;
+        while (at < s.size() && has(s[at], kUserInfoChar)) ++at;
+        if (at < s.size() && s[at] == '@') {
+            size_t user_len = escaped_run(s, i, kUserChar, err);
             if (err.status != Status::ok) return err.status;
-            out.has_password = true;
-            out.password = s.substr(i, pw_len);
-            i += pw_len;
+            if (user_len == 0) return err.fail(Status::bad_uri, "empty user part before '@'", i);
+            out.has_user = true;
+            out.user = s.substr(i, user_len);
+            i += user_len;
+            if (s[i] == ':') {
+                ++i;
+                size_t pw_len = escaped_run(s, i, kPasswordChar, err);
+                if (err.status != Status::ok) return err.status;
+                out.has_password = true;
+                out.password = s.substr(i, pw_len);
+                i += pw_len;
+            }
+            if (s[i] != '@')
+                return err.fail(Status::bad_uri, "character not allowed in user part", i);
+            ++i;
         }
-        if (s[i] != '@') return err.fail(Status::bad_uri, "character not allowed in user part", i);
-        ++i;
     }
 
     size_t host_begin = i;
@@ -215,7 +235,8 @@ Status parse_uri(std::string_view s, Uri& out, Error& err) noexcept {
     }
 
     size_t params_begin = i;
-    if (scan_params(s, i, ParamSyntax::uri, err) != Status::ok) return err.status;
+    if (scan_params(s, i, ParamSyntax::uri, err, &out.params_index) != Status::ok)
+        return err.status;
     out.params = s.substr(params_begin, i - params_begin);
 
     if (i < s.size() && s[i] == '?') {
@@ -236,7 +257,15 @@ Status parse_uri(std::string_view s, Uri& out, Error& err) noexcept {
         }
         out.headers = s.substr(headers_begin, i - headers_begin);
     }
-    if (i != s.size()) return err.fail(Status::bad_uri, "unexpected character in URI", i);
+    end = i;
+    return Status::ok;
+}
+
+Status parse_uri(std::string_view s, Uri& out, Error& err) noexcept {
+    out = Uri{};
+    size_t end = 0;
+    if (parse_uri_prefix(s, 0, end, out, err) != Status::ok) return err.status;
+    if (end != s.size()) return err.fail(Status::bad_uri, "unexpected character in URI", end);
     return Status::ok;
 }
 

@@ -10,6 +10,8 @@
 namespace pushcore::sip {
 
 struct NameAddr {
+    NameAddr() noexcept {}  // member by member, as Uri()
+
     std::string_view display_name;  // as written: token words, or a quoted-string with quotes
     bool display_quoted = false;
     bool bracketed = false;         // the URI was enclosed in <>
