@@ -1,5 +1,7 @@
 #include "pushcore/sip_push/push_params.hpp"
 
+#include <cstring>
+
 #include "pushcore/sip/params.hpp"
 #include "pushcore/sip/uri.hpp"
 #include "pushcore/text/grammar.hpp"
@@ -26,10 +28,44 @@ bool is_push_name(std::string_view name) noexcept {
     return name.size() > 3 && iequals(name.substr(0, 3), "pn-");
 }
 
+// ASCII case-insensitive equality of `name` with `known`, a name of lower-case letters
+// and '-' of the same size (7 to 16 bytes): two overlapping loads from each, every byte of
+// `name` with bit 0x20 set. A byte that matches '-' that way is '-' or CR, and a walked
+// name holds no CR.
+bool same_name(std::string_view name, std::string_view known) noexcept {
+    size_t n = known.size();
+    if (n < 8) {
+        uint32_t a0, a1, b0, b1;
+        std::memcpy(&a0, name.data(), 4);
+        std::memcpy(&a1, name.data() + n - 4, 4);
+        std::memcpy(&b0, known.data(), 4);
+        std::memcpy(&b1, known.data() + n - 4, 4);
+        return ((a0 | 0x20202020u) == b0) & ((a1 | 0x20202020u) == b1);
+    }
+    uint64_t a0, a1, b0, b1;
+    std::memcpy(&a0, name.data(), 8);
+    std::memcpy(&a1, name.data() + n - 8, 8);
+    std::memcpy(&b0, known.data(), 8);
+    std::memcpy(&b1, known.data() + n - 8, 8);
+    constexpr uint64_t kCase = 0x2020202020202020u;
+    return ((a0 | kCase) == b0) & ((a1 | kCase) == b1);
+}
+
 const Known* find_known(std::string_view name) noexcept {
-    for (const auto& k : kKnown)
-        if (iequals(k.name, name)) return &k;
-    return nullptr;
+    // Only one or two known names have the length of `name`.
+    const Known* k;
+    switch (name.size()) {
+        case 7:  // pn-prid, pn-purr
+            if (same_name(name, kKnown[2].name)) return &kKnown[2];
+            k = &kKnown[3];
+            break;
+        case 8: k = &kKnown[1]; break;
+        case 9: k = &kKnown[4]; break;
+        case 10: k = &kKnown[5]; break;
+        case 11: k = &kKnown[0]; break;
+        default: return nullptr;
+    }
+    return same_name(name, k->name) ? k : nullptr;
 }
 
 bool matches(ValueFormat format, const std::string& v) {
@@ -82,6 +118,31 @@ const char* param_problem(ValueFormat format) noexcept {
 
 std::string PushValue::decoded() const { return sip::decode_uri_param_value(raw, quoted); }
 
+namespace {
+
+// Takes one pn-* parameter of `list` into `out`: what both read_push_params do with each.
+inline Status take_push_param(std::string_view list, const Param& p, PushParams& out,
+                              Error& err) noexcept {
+    size_t offset = static_cast<size_t>(p.name.data() - list.data());
+    const Known* known = find_known(p.name);
+    if (!known) {
+        ++out.unknown;
+        return Status::ok;
+    }
+    PushValue& v = out.*(known->field);
+    if (v.present)
+        return err.fail(Status::push_info_invalid, "pn-* parameter given twice", offset);
+    if (!p.has_value || p.value.empty())
+        return err.fail(Status::push_info_invalid, "pn-* parameter without a value", offset);
+    v.present = true;
+    v.raw = p.value;
+    v.quoted = p.quoted;
+    v.offset = offset;
+    return Status::ok;
+}
+
+}  // namespace
+
 Status read_push_params(std::string_view list, PushParams& out, Error& err) noexcept {
     // draft 7.3: pn-* = "pn-..." EQUAL pvalue; the list was validated as uri-parameters.
     out = PushParams{};
@@ -89,21 +150,24 @@ Status read_push_params(std::string_view list, PushParams& out, Error& err) noex
     Param p;
     while (it.next(p)) {
         if (!is_push_name(p.name)) continue;
-        size_t offset = static_cast<size_t>(p.name.data() - list.data());
-        const Known* known = find_known(p.name);
-        if (!known) {
-            ++out.unknown;
+        if (take_push_param(list, p, out, err) != Status::ok) return err.status;
+    }
+    return Status::ok;
+}
+
+Status read_push_params(const sip::Uri& uri, PushParams& out, Error& err) noexcept {
+    const sip::ParamIndex& index = uri.params_index;
+    if (!index.complete) return read_push_params(uri.params, out, err);
+    out = PushParams{};
+    for (size_t k = 0; k < index.count; ++k) {
+        const sip::ParamIndex::Entry& e = index.entries[k];
+        const char* name = uri.params.data() + e.name_begin;
+        // is_push_name, inline: (c | 0x20) == 'p' holds for 'p' and 'P' only.
+        if (e.name_size <= 3 || (name[0] | 0x20) != 'p' || (name[1] | 0x20) != 'n' ||
+            name[2] != '-')
             continue;
-        }
-        PushValue& v = out.*(known->field);
-        if (v.present)
-            return err.fail(Status::push_info_invalid, "pn-* parameter given twice", offset);
-        if (!p.has_value || p.value.empty())
-            return err.fail(Status::push_info_invalid, "pn-* parameter without a value", offset);
-        v.present = true;
-        v.raw = p.value;
-        v.quoted = p.quoted;
-        v.offset = offset;
+        Param p = index.at(uri.params, k);
+        if (take_push_param(uri.params, p, out, err) != Status::ok) return err.status;
     }
     return Status::ok;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "pushcore/core/status.hpp"
+#include "pushcore/sip/uri.hpp"
 
 namespace pushcore::sip_push {
 
@@ -26,6 +27,8 @@ struct PushValue {
 
 // The pn-* parameters of one URI (a REGISTER's Contact or a request's Request-URI).
 struct PushParams {
+    PushParams() noexcept {}  // member by member, as sip::Uri()
+
     PushValue provider;  // pn-provider
     PushValue param;     // pn-param
     PushValue prid;      // pn-prid
@@ -43,6 +46,11 @@ struct PushParams {
 // A pn-* parameter given twice, or without a value, is Status::push_info_invalid with
 // the offset of the second or empty one. Allocation-free.
 Status read_push_params(std::string_view uri_params, PushParams& out, Error& err) noexcept;
+
+// The same for a parsed URI (sip::NameAddr::sip, or a Request-URI), with the same results
+// as read_push_params(uri.params, ...): it reads the parameters where parse_uri recorded
+// them (Uri::params_index) instead of walking the list again.
+Status read_push_params(const sip::Uri& uri, PushParams& out, Error& err) noexcept;
 
 // The pn-* parameters read_push_params does not know, decoded, in order: kept and
 // reported so a host can log or forward what a newer UA sends.

@@ -121,3 +121,45 @@ TEST_CASE("provider registry: defaults, validation, extension") {
     CHECK(reg.validate(p, err) == Status::ok);
     CHECK(reg.rules().size() == 4);
 }
+
+TEST_CASE("read_push_params from a parsed URI reads what the list walk reads") {
+    // From Uri::params_index when parse_uri recorded every parameter; else by walking.
+    auto same = [](const PushValue& a, const PushValue& b) {
+        return a.present == b.present && a.quoted == b.quoted && a.offset == b.offset &&
+               a.raw.data() == b.raw.data() && a.raw.size() == b.raw.size();
+    };
+    const char* contacts[] = {
+        "<sip:alice@alicemobile.example.com;pn-provider=acme;pn-param=acme-param;"
+        "pn-prid=\"ZTY4ZDJlMzODE1NmUgKi0K\">",
+        "<sip:a@h;transport=tls;ob;PN-Provider=apns;pn-param=T.b.voip;pn-prid=00fc;"
+        "pn-purr=a7f1c;pn-x=1;lr>;expires=3600",
+        "<sip:a@h;\r\n pn-provider=acme ;pn-prid=%41%42>",
+        // Nine parameters: more than the index holds, so the list is walked.
+        "<sip:a@h;a;b;c;d;e;f;g;pn-provider=acme;pn-prid=x>",
+        "<sip:a@h;pn-prid=a;pn-prid=b>",
+        "<sip:a@h;pn-provider>",
+    };
+    for (const char* c : contacts) {
+        CAPTURE(c);
+        sip::NameAddr na;
+        Error err;
+        REQUIRE(sip::parse_name_addr(c, na, err) == Status::ok);
+        CHECK(na.sip.params_index.complete == (std::string_view(c).find(";g;") == std::string_view::npos));
+        PushParams by_list, by_uri;
+        Error e1, e2;
+        Status s1 = read_push_params(na.sip.params, by_list, e1);
+        Status s2 = read_push_params(na.sip, by_uri, e2);
+        CHECK(s1 == s2);
+        CHECK(e1.offset == e2.offset);
+        CHECK(std::string_view(e1.reason) == e2.reason);
+        if (s1 != Status::ok) continue;
+        CHECK(same(by_list.provider, by_uri.provider));
+        CHECK(same(by_list.param, by_uri.param));
+        CHECK(same(by_list.prid, by_uri.prid));
+        CHECK(same(by_list.purr, by_uri.purr));
+        CHECK(same(by_list.enckey, by_uri.enckey));
+        CHECK(same(by_list.enccode, by_uri.enccode));
+        CHECK(by_list.unknown == by_uri.unknown);
+        CHECK(by_uri.provider.present);
+    }
+}
