@@ -2,13 +2,14 @@
 # Builds the benchmarks in Release (build-bench/), runs the Contact parse benchmark and
 # prints pushcore's speed-up over libosip2 and sofia-sip from the medians of 5 runs.
 # Extra arguments go to the benchmark, e.g. --benchmark_filter=eight_params.
+# PUSHCORE_BENCH_BUILD=dir builds and runs in another directory.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 source tests/deps.sh
 pushcore_deps "${PUSHCORE_BUILD_DEPS[@]}" libbenchmark-dev libosip2-dev libsofia-sip-ua-dev
 
-build=build-bench
+build=${PUSHCORE_BENCH_BUILD:-build-bench}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DPUSHCORE_BUILD_BENCH=ON \
       -DPUSHCORE_BUILD_TESTS=OFF -DPUSHCORE_BUILD_EXAMPLES=OFF >/dev/null
 cmake --build "$build" -j "$(nproc)" --target sip_contact_bench

@@ -24,7 +24,7 @@
 #include <string_view>
 
 #include "pushcore/sip/name_addr.hpp"
-#include "pushcore/sip/params.hpp"
+#include "pushcore/sip_push/push_params.hpp"
 
 // --- allocation counting -------------------------------------------------------------------
 
@@ -151,21 +151,22 @@ std::string unquote(std::string v) {
 }
 
 bool parse_pushcore(const Input& in, Found* found) {
+    // The module's own way of reading the pn-* values out of a Contact: read_push_params
+    // fills every pn-* field at once, from where parse_name_addr recorded the
+    // uri-parameters (Uri::params_index), without walking the list again.
     namespace sip = pushcore::sip;
+    namespace sip_push = pushcore::sip_push;
     sip::NameAddr na;
     pushcore::Error err;
-    sip::Param provider, param, prid;
+    sip_push::PushParams push;
     bool ok = sip::parse_name_addr(in.value, na, err) == pushcore::Status::ok && na.is_sip &&
-              sip::find_param(na.sip.params, "pn-provider", provider) &&
-              sip::find_param(na.sip.params, "pn-param", param) &&
-              sip::find_param(na.sip.params, "pn-prid", prid);
-    benchmark::DoNotOptimize(provider);
-    benchmark::DoNotOptimize(param);
-    benchmark::DoNotOptimize(prid);
+              sip_push::read_push_params(na.sip, push, err) == pushcore::Status::ok &&
+              push.provider.present && push.param.present && push.prid.present;
+    benchmark::DoNotOptimize(push);
     if (found && ok) {
-        found->provider = std::string(provider.value);
-        found->param = std::string(param.value);
-        found->prid = std::string(prid.value);
+        found->provider = std::string(push.provider.raw);
+        found->param = std::string(push.param.raw);
+        found->prid = std::string(push.prid.raw);
     }
     return ok;
 }
