@@ -186,22 +186,24 @@ PUSHCORE_API int pushcore_push_params_parse(pushcore_push_params** out, const ch
         auto* p = new pushcore_push_params{};
         p->text.assign(text ? text : "", len);
         *out = p;
-        std::string_view params;
-        if (p->text.size() >= 4 && pushcore::text::iequals(std::string_view(p->text).substr(0, 3), "sip")) {
+        std::string_view t = p->text;
+        auto starts = [t](std::string_view prefix) {
+            return t.size() >= prefix.size() && pushcore::text::iequals(t.substr(0, prefix.size()), prefix);
+        };
+        sip::Uri uri;
+        if (starts("sip:") || starts("sips:")) {
             // A bare URI (Request-URI), not a header value.
-            sip::Uri uri;
-            if (sip::parse_uri(p->text, uri, p->err) != Status::ok) return status(p->err.status);
-            params = uri.params;
+            if (sip::parse_uri(t, uri, p->err) != Status::ok) return status(p->err.status);
         } else {
             sip::NameAddr na;
-            if (sip::parse_name_addr(p->text, na, p->err) != Status::ok)
-                return status(p->err.status);
+            if (sip::parse_name_addr(t, na, p->err) != Status::ok) return status(p->err.status);
             if (!na.is_sip) return fail(p->err, Status::bad_uri, "not a SIP or SIPS URI");
-            params = na.sip.params;
+            uri = na.sip;
         }
+        std::string_view params = uri.params;
         p->params_at = static_cast<size_t>(params.data() - p->text.data());
         Error rel;
-        if (read_push_params(params, p->params, rel) != Status::ok) {
+        if (read_push_params(uri, p->params, rel) != Status::ok) {
             p->err = rel;
             p->err.offset += p->params_at;
             return status(rel.status);

@@ -302,7 +302,7 @@ Status PushProxy::on_register(const Peer& from, const sip::Message& m, uint64_t 
                 return Status::ok;
             }
             PushParams pp;
-            if (read_push_params(na.sip.params, pp, err) != Status::ok) {
+            if (read_push_params(na.sip, pp, err) != Status::ok) {
                 respond(from, m, 400);
                 err.offset += h.offset + at + static_cast<size_t>(na.sip.params.data() - item.data());
                 return err.status;

@@ -198,6 +198,13 @@ int main(void) {
     CHECK(offset == 26);
     pushcore_push_params_free(pp);
 
+    /* A display name that starts with "sip" is still a name-addr. */
+    const char* named = "sipgate <sip:a@b;pn-provider=fcm;pn-prid=t>";
+    CHECK(pushcore_push_params_parse(&pp, named, strlen(named)) == 0);
+    CHECK(pushcore_push_params_get(pp, PUSHCORE_PN_PROVIDER, &value, &len) == 1);
+    CHECK(strcmp(value, "fcm") == 0);
+    pushcore_push_params_free(pp);
+
     const char* bad = "<sip:a@b;pn-prid=%zz>";
     pp = NULL;
     CHECK(pushcore_push_params_parse(&pp, bad, strlen(bad)) == PUSHCORE_E_BAD_ESCAPE);
