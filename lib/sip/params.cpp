@@ -3,12 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
+#include "pushcore/sip/uri.hpp"
 #include "pushcore/text/grammar.hpp"
 
 namespace pushcore::sip {
-
-// In uri.cpp: whether the text between an IPv6reference's brackets is an IPv6address.
-bool valid_ipv6(std::string_view v) noexcept;
 
 using text::lws_at;
 using text::lws_length;
@@ -74,7 +72,8 @@ inline size_t paramchar_run(std::string_view s, size_t pos, Error& err) noexcept
 size_t token_run(std::string_view s, size_t pos) noexcept { return span(s, pos, kTok) - pos; }
 
 // gen-value = token / host / quoted-string (RFC 3261 25.1): hostname and IPv4address are
-// tokens; what host adds is IPv6reference, "[" IPv6address "]".
+// tokens; what host adds is IPv6reference, "[" IPv6address "]". Via's received parameter
+// takes a bare IPv6address (RFC 3261 20.42: via-received), so one is accepted too.
 size_t host_value_run(std::string_view s, size_t pos) noexcept {
     if (pos < s.size() && s[pos] == '[') {
         size_t close = s.find(']', pos);
@@ -82,7 +81,13 @@ size_t host_value_run(std::string_view s, size_t pos) noexcept {
             return 0;
         return close + 1 - pos;
     }
-    return token_run(s, pos);
+    size_t token = token_run(s, pos);
+    if (pos + token < s.size() && s[pos + token] == ':') {
+        size_t end = pos;
+        while (end < s.size() && (text::is_hex(s[end]) || s[end] == ':' || s[end] == '.')) ++end;
+        if (valid_ipv6(s.substr(pos, end - pos))) return end - pos;
+    }
+    return token;
 }
 
 // One step of a walk (ParamIterator::next): skips to the next ';' at or after list[pos]

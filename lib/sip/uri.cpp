@@ -43,7 +43,6 @@ int small_number(std::string_view digits) noexcept {
 
 }  // namespace
 
-// Not file-local: params.cpp checks generic-param values of the IPv6reference form with it.
 bool valid_ipv6(std::string_view v) noexcept {
     // v is the text between the brackets: 1-8 groups of 1-4 hex digits, at most one
     // "::", optionally ending in a dotted IPv4 address (RFC 3261 25.1 IPv6address).

@@ -28,8 +28,10 @@ bool is_paramchars(std::string_view s) {
 }
 
 // token / host: the header syntax's unquoted gen-value. A host that is not a token is an
-// IPv6 reference, which the URI parser must accept as a host too.
+// IPv6 reference, which the URI parser must accept as a host too, or (via-received) a
+// bare IPv6address.
 bool is_gen_value(std::string_view s) {
+    if (s.find(':') != std::string_view::npos && s.front() != '[') return sip::valid_ipv6(s);
     if (!s.empty() && s.front() == '[') {
         sip::Uri uri;
         Error ignored;

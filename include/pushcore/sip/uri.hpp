@@ -42,6 +42,10 @@ struct Uri {
 // Parses all of `text` as a SIP or SIPS URI. Error offsets are relative to text.
 Status parse_uri(std::string_view text, Uri& out, Error& err) noexcept;
 
+// Whether `v` is an IPv6address (RFC 3261 25.1: 1-8 groups of 1-4 hex digits, at most one
+// "::", optionally ending in a dotted IPv4 address), without brackets.
+bool valid_ipv6(std::string_view v) noexcept;
+
 // Length of the URI's end within a header value where it is not enclosed in <>
 // (addr-spec form): RFC 3261 20 says parameters after such a URI belong to the header,
 // so the URI stops at the first ';', ',', '?' or whitespace.

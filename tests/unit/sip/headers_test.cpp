@@ -97,3 +97,14 @@ TEST_CASE("begin_response copies the request's identity (RFC 3261 8.2.6.2)") {
     begin_response(trying, m, 100, "t1");
     CHECK(trying.find("tag=t1") == std::string::npos);  // 100 Trying carries no To tag
 }
+
+TEST_CASE("Via: received may carry a bare IPv6 address (RFC 3261 20.42)") {
+    Via v;
+    Error err;
+    REQUIRE(parse_via("SIP/2.0/UDP [2001:db8::1]:5060;received=2001:db8::9;branch=z9hG4bK1", v,
+                      err) == Status::ok);
+    CHECK(v.branch == "z9hG4bK1");
+    CHECK(v.params == ";received=2001:db8::9;branch=z9hG4bK1");
+    Error bad;
+    CHECK(parse_via("SIP/2.0/UDP h;received=2001:db8:::9", v, bad) != Status::ok);
+}
