@@ -17,14 +17,22 @@ build() {  # build DIR CMAKE-ARGS...
   cmake --build "$dir" -j "$jobs"
 }
 
+# Every ctest run that gets here passed (set -e); their counts make the closing line.
+passed=0
+run_ctest() {  # run_ctest DIR [ENV...]
+  local dir=$1; shift
+  (cd "$dir" && env "$@" ctest --output-on-failure -j "$jobs")
+  passed=$((passed + $(cd "$dir" && ctest -N | awk '/Total Tests:/ {print $3}')))
+}
+
 echo "== build: shared library, tests, examples"
 build build -DBUILD_SHARED_LIBS=ON
-(cd build && ctest --output-on-failure -j "$jobs")
+run_ctest build
 
 if [ "${1:-}" != "--quick" ]; then
   echo "== build: AddressSanitizer + UndefinedBehaviorSanitizer"
   build build-asan -DBUILD_SHARED_LIBS=OFF -DPUSHCORE_SANITIZE=ON -DPUSHCORE_BUILD_EXAMPLES=OFF
-  (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$jobs")
+  run_ctest build-asan ASAN_OPTIONS=detect_leaks=1
 
   echo "== fuzz: each libFuzzer target for a short while (clang-14)"
   bash tests/fuzz/run_smoke.sh "${PUSHCORE_FUZZ_SECONDS:-15}"
@@ -32,3 +40,5 @@ if [ "${1:-}" != "--quick" ]; then
   echo "== build: firmware (SIP only, no OpenSSL, -Os, static)"
   bash tests/firmware/size.sh build-firmware
 fi
+
+echo "tests: $passed passed, 0 failed"
