@@ -28,6 +28,7 @@ run_ctest() {  # run_ctest DIR [ENV...]
 echo "== build: shared library, tests, examples"
 build build -DBUILD_SHARED_LIBS=ON
 run_ctest build
+bash tests/install/check.sh build
 
 if [ "${1:-}" != "--quick" ]; then
   echo "== build: AddressSanitizer + UndefinedBehaviorSanitizer"
