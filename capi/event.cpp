@@ -3,7 +3,9 @@
 
 extern "C" {
 
-PUSHCORE_API int32_t pushcore_event_type(const pushcore_event* ev) { return ev ? ev->type : 0; }
+PUSHCORE_API int32_t pushcore_event_type(const pushcore_event* ev) {
+    return ev ? ev->type : 0;
+}
 
 PUSHCORE_API int pushcore_event_str(const pushcore_event* ev, int32_t field, const char** value,
                                     size_t* len) {

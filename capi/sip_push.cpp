@@ -1,4 +1,6 @@
 // C ABI shims for SIP push: validate arguments, convert, call lib/, map errors. No logic.
+#include "pushcore/sip_push.h"
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -7,10 +9,9 @@
 #include "pushcore/core/status.hpp"
 #include "pushcore/sip/name_addr.hpp"
 #include "pushcore/sip/uri.hpp"
-#include "pushcore/text/grammar.hpp"
-#include "pushcore/sip_push.h"
 #include "pushcore/sip_push/push_proxy.hpp"
 #include "pushcore/sip_push/push_ua.hpp"
+#include "pushcore/text/grammar.hpp"
 
 using namespace pushcore;
 using namespace pushcore::sip_push;
@@ -24,7 +25,7 @@ struct pushcore_sip_framer {
 };
 
 struct pushcore_push_params {
-    std::string text;  // the parsed copy: PushParams views point into it
+    std::string text;      // the parsed copy: PushParams views point into it
     size_t params_at = 0;  // where the uri-parameters start in text (offsets are relative)
     PushParams params;
     std::string value;  // the last decoded value handed out
@@ -62,7 +63,9 @@ struct pushcore_sip_proxy {
 
 namespace {
 
-int status(Status s) { return static_cast<int>(s); }
+int status(Status s) {
+    return static_cast<int>(s);
+}
 
 int last_error(const Error& err, const char** reason, size_t* offset) {
     if (reason) *reason = err.reason;
@@ -141,7 +144,9 @@ PUSHCORE_API int pushcore_sip_framer_new(pushcore_sip_framer** out, size_t max_h
     });
 }
 
-PUSHCORE_API void pushcore_sip_framer_free(pushcore_sip_framer* f) { delete f; }
+PUSHCORE_API void pushcore_sip_framer_free(pushcore_sip_framer* f) {
+    delete f;
+}
 
 PUSHCORE_API int pushcore_sip_framer_receive(pushcore_sip_framer* f, const uint8_t* data,
                                              size_t len) {
@@ -188,7 +193,8 @@ PUSHCORE_API int pushcore_push_params_parse(pushcore_push_params** out, const ch
         *out = p;
         std::string_view t = p->text;
         auto starts = [t](std::string_view prefix) {
-            return t.size() >= prefix.size() && pushcore::text::iequals(t.substr(0, prefix.size()), prefix);
+            return t.size() >= prefix.size() &&
+                   pushcore::text::iequals(t.substr(0, prefix.size()), prefix);
         };
         sip::Uri uri;
         if (starts("sip:") || starts("sips:")) {
@@ -213,20 +219,35 @@ PUSHCORE_API int pushcore_push_params_parse(pushcore_push_params** out, const ch
     });
 }
 
-PUSHCORE_API void pushcore_push_params_free(pushcore_push_params* p) { delete p; }
+PUSHCORE_API void pushcore_push_params_free(pushcore_push_params* p) {
+    delete p;
+}
 
 PUSHCORE_API int pushcore_push_params_get(pushcore_push_params* p, int32_t which,
                                           const char** value, size_t* len) {
     if (!p || !value) return PUSHCORE_E_INVALID_ARGUMENT;
     const PushValue* v = nullptr;
     switch (which) {
-        case PUSHCORE_PN_PROVIDER: v = &p->params.provider; break;
-        case PUSHCORE_PN_PARAM: v = &p->params.param; break;
-        case PUSHCORE_PN_PRID: v = &p->params.prid; break;
-        case PUSHCORE_PN_PURR: v = &p->params.purr; break;
-        case PUSHCORE_PN_ENCKEY: v = &p->params.enckey; break;
-        case PUSHCORE_PN_ENCCODE: v = &p->params.enccode; break;
-        default: return PUSHCORE_E_INVALID_ARGUMENT;
+        case PUSHCORE_PN_PROVIDER:
+            v = &p->params.provider;
+            break;
+        case PUSHCORE_PN_PARAM:
+            v = &p->params.param;
+            break;
+        case PUSHCORE_PN_PRID:
+            v = &p->params.prid;
+            break;
+        case PUSHCORE_PN_PURR:
+            v = &p->params.purr;
+            break;
+        case PUSHCORE_PN_ENCKEY:
+            v = &p->params.enckey;
+            break;
+        case PUSHCORE_PN_ENCCODE:
+            v = &p->params.enccode;
+            break;
+        default:
+            return PUSHCORE_E_INVALID_ARGUMENT;
     }
     if (!v->present) return 0;
     return guard([&]() -> int {
@@ -265,8 +286,8 @@ PUSHCORE_API int pushcore_push_params_validate(pushcore_push_params* p,
     });
 }
 
-PUSHCORE_API int pushcore_push_params_last_error(const pushcore_push_params* p,
-                                                 const char** reason, size_t* offset) {
+PUSHCORE_API int pushcore_push_params_last_error(const pushcore_push_params* p, const char** reason,
+                                                 size_t* offset) {
     if (!p) return PUSHCORE_E_INVALID_ARGUMENT;
     return last_error(p->err, reason, offset);
 }
@@ -282,7 +303,9 @@ PUSHCORE_API int pushcore_provider_registry_new(pushcore_provider_registry** out
     });
 }
 
-PUSHCORE_API void pushcore_provider_registry_free(pushcore_provider_registry* r) { delete r; }
+PUSHCORE_API void pushcore_provider_registry_free(pushcore_provider_registry* r) {
+    delete r;
+}
 
 PUSHCORE_API int pushcore_provider_registry_add(pushcore_provider_registry* r, const char* name,
                                                 int32_t param_need, int32_t param_format,
@@ -311,7 +334,9 @@ PUSHCORE_API int pushcore_sip_ua_config_new(pushcore_sip_ua_config** out) {
     });
 }
 
-PUSHCORE_API void pushcore_sip_ua_config_free(pushcore_sip_ua_config* cfg) { delete cfg; }
+PUSHCORE_API void pushcore_sip_ua_config_free(pushcore_sip_ua_config* cfg) {
+    delete cfg;
+}
 
 PUSHCORE_API int pushcore_sip_ua_config_last_error(const pushcore_sip_ua_config* cfg,
                                                    const char** reason, size_t* offset) {
@@ -325,13 +350,26 @@ PUSHCORE_API int pushcore_sip_ua_config_set_str(pushcore_sip_ua_config* cfg, int
     UaConfig& c = cfg->config;
     std::string* field = nullptr;
     switch (key) {
-        case PUSHCORE_UA_AOR: field = &c.aor; break;
-        case PUSHCORE_UA_REGISTRAR: field = &c.registrar; break;
-        case PUSHCORE_UA_CONTACT: field = &c.contact; break;
-        case PUSHCORE_UA_TRANSPORT: field = &c.transport; break;
-        case PUSHCORE_UA_SENT_BY: field = &c.sent_by; break;
-        case PUSHCORE_UA_USER_AGENT: field = &c.user_agent; break;
-        default: return refuse(cfg->err, "unknown PUSHCORE_UA_* key");
+        case PUSHCORE_UA_AOR:
+            field = &c.aor;
+            break;
+        case PUSHCORE_UA_REGISTRAR:
+            field = &c.registrar;
+            break;
+        case PUSHCORE_UA_CONTACT:
+            field = &c.contact;
+            break;
+        case PUSHCORE_UA_TRANSPORT:
+            field = &c.transport;
+            break;
+        case PUSHCORE_UA_SENT_BY:
+            field = &c.sent_by;
+            break;
+        case PUSHCORE_UA_USER_AGENT:
+            field = &c.user_agent;
+            break;
+        default:
+            return refuse(cfg->err, "unknown PUSHCORE_UA_* key");
     }
     return guard([&]() -> int {
         *field = value;
@@ -339,8 +377,8 @@ PUSHCORE_API int pushcore_sip_ua_config_set_str(pushcore_sip_ua_config* cfg, int
     });
 }
 
-PUSHCORE_API int pushcore_sip_ua_config_set_expires(pushcore_sip_ua_config* cfg,
-                                                    uint32_t expires_s, uint32_t margin_s) {
+PUSHCORE_API int pushcore_sip_ua_config_set_expires(pushcore_sip_ua_config* cfg, uint32_t expires_s,
+                                                    uint32_t margin_s) {
     if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
     if (expires_s == 0) return refuse(cfg->err, "expires must be above 0");
     cfg->config.expires = expires_s;
@@ -367,10 +405,12 @@ PUSHCORE_API int pushcore_sip_ua_new(pushcore_sip_ua** out, const pushcore_sip_u
     });
 }
 
-PUSHCORE_API void pushcore_sip_ua_free(pushcore_sip_ua* ua) { delete ua; }
+PUSHCORE_API void pushcore_sip_ua_free(pushcore_sip_ua* ua) {
+    delete ua;
+}
 
-PUSHCORE_API int pushcore_sip_ua_start(pushcore_sip_ua* ua, const char* provider,
-                                       const char* param, const char* prid, uint64_t now_ms) {
+PUSHCORE_API int pushcore_sip_ua_start(pushcore_sip_ua* ua, const char* provider, const char* param,
+                                       const char* prid, uint64_t now_ms) {
     if (!ua || (provider && !prid)) return PUSHCORE_E_INVALID_ARGUMENT;
     return run(ua->err, [&] {
         std::optional<PushInfo> push;
@@ -482,7 +522,9 @@ PUSHCORE_API int pushcore_sip_proxy_config_new(pushcore_sip_proxy_config** out) 
     });
 }
 
-PUSHCORE_API void pushcore_sip_proxy_config_free(pushcore_sip_proxy_config* cfg) { delete cfg; }
+PUSHCORE_API void pushcore_sip_proxy_config_free(pushcore_sip_proxy_config* cfg) {
+    delete cfg;
+}
 
 PUSHCORE_API int pushcore_sip_proxy_config_last_error(const pushcore_sip_proxy_config* cfg,
                                                       const char** reason, size_t* offset) {
@@ -514,25 +556,37 @@ PUSHCORE_API int pushcore_sip_proxy_config_set_u64(pushcore_sip_proxy_config* cf
     if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
     ProxyConfig& c = cfg->config;
     auto u32 = [&](uint32_t& field) -> int {
-        if (value > UINT32_MAX)
-            return refuse(cfg->err, "value above 2**32-1");
+        if (value > UINT32_MAX) return refuse(cfg->err, "value above 2**32-1");
         field = static_cast<uint32_t>(value);
         return PUSHCORE_OK;
     };
     switch (key) {
-        case PUSHCORE_PROXY_HOLD_TIMEOUT_MS: c.hold_timeout_ms = value; return PUSHCORE_OK;
-        case PUSHCORE_PROXY_REREGISTER_PUSHES: c.reregister_pushes = value != 0; return PUSHCORE_OK;
-        case PUSHCORE_PROXY_REREGISTER_MARGIN_S: return u32(c.reregister_margin_s);
+        case PUSHCORE_PROXY_HOLD_TIMEOUT_MS:
+            c.hold_timeout_ms = value;
+            return PUSHCORE_OK;
+        case PUSHCORE_PROXY_REREGISTER_PUSHES:
+            c.reregister_pushes = value != 0;
+            return PUSHCORE_OK;
+        case PUSHCORE_PROXY_REREGISTER_MARGIN_S:
+            return u32(c.reregister_margin_s);
         case PUSHCORE_PROXY_PNS_STYLE:
             if (value > 1) return refuse(cfg->err, "style must be 0 or 1");
             c.pns_style = value ? PnsStyle::list : PnsStyle::single;
             return PUSHCORE_OK;
-        case PUSHCORE_PROXY_MIN_EXPIRES: return u32(c.min_expires);
-        case PUSHCORE_PROXY_MAX_EXPIRES: return u32(c.max_expires);
-        case PUSHCORE_PROXY_DEFAULT_EXPIRES: return u32(c.default_expires);
-        case PUSHCORE_PROXY_MAX_BINDINGS: c.max_bindings = value; return PUSHCORE_OK;
-        case PUSHCORE_PROXY_MAX_HELD: c.max_held_requests = value; return PUSHCORE_OK;
-        default: return refuse(cfg->err, "unknown PUSHCORE_PROXY_* key");
+        case PUSHCORE_PROXY_MIN_EXPIRES:
+            return u32(c.min_expires);
+        case PUSHCORE_PROXY_MAX_EXPIRES:
+            return u32(c.max_expires);
+        case PUSHCORE_PROXY_DEFAULT_EXPIRES:
+            return u32(c.default_expires);
+        case PUSHCORE_PROXY_MAX_BINDINGS:
+            c.max_bindings = value;
+            return PUSHCORE_OK;
+        case PUSHCORE_PROXY_MAX_HELD:
+            c.max_held_requests = value;
+            return PUSHCORE_OK;
+        default:
+            return refuse(cfg->err, "unknown PUSHCORE_PROXY_* key");
     }
 }
 
@@ -588,7 +642,9 @@ PUSHCORE_API int pushcore_sip_proxy_new(pushcore_sip_proxy** out,
     });
 }
 
-PUSHCORE_API void pushcore_sip_proxy_free(pushcore_sip_proxy* proxy) { delete proxy; }
+PUSHCORE_API void pushcore_sip_proxy_free(pushcore_sip_proxy* proxy) {
+    delete proxy;
+}
 
 PUSHCORE_API int pushcore_sip_proxy_receive(pushcore_sip_proxy* proxy, uint64_t flow,
                                             const char* host, uint16_t port, const uint8_t* data,
@@ -631,10 +687,18 @@ PUSHCORE_API int pushcore_sip_proxy_next_event(pushcore_sip_proxy* proxy,
         using T = PushProxy::Event::Type;
         pushcore_event& out = proxy->event;
         switch (e.type) {
-            case T::push_request: out.reset(PUSHCORE_EVENT_PROXY_PUSH_REQUEST); break;
-            case T::binding_updated: out.reset(PUSHCORE_EVENT_PROXY_BINDING_UPDATED); break;
-            case T::binding_removed: out.reset(PUSHCORE_EVENT_PROXY_BINDING_REMOVED); break;
-            case T::request_rejected: out.reset(PUSHCORE_EVENT_PROXY_REQUEST_REJECTED); break;
+            case T::push_request:
+                out.reset(PUSHCORE_EVENT_PROXY_PUSH_REQUEST);
+                break;
+            case T::binding_updated:
+                out.reset(PUSHCORE_EVENT_PROXY_BINDING_UPDATED);
+                break;
+            case T::binding_removed:
+                out.reset(PUSHCORE_EVENT_PROXY_BINDING_REMOVED);
+                break;
+            case T::request_rejected:
+                out.reset(PUSHCORE_EVENT_PROXY_REQUEST_REJECTED);
+                break;
         }
         out.num(PUSHCORE_FIELD_BINDING_ID, e.binding_id);
         if (!e.aor.empty()) out.str(PUSHCORE_FIELD_AOR, e.aor);
@@ -678,8 +742,8 @@ PUSHCORE_API int pushcore_sip_proxy_held_count(const pushcore_sip_proxy* proxy) 
     return static_cast<int>(proxy->proxy->held_count());
 }
 
-PUSHCORE_API int pushcore_sip_proxy_last_error(const pushcore_sip_proxy* proxy,
-                                               const char** reason, size_t* offset) {
+PUSHCORE_API int pushcore_sip_proxy_last_error(const pushcore_sip_proxy* proxy, const char** reason,
+                                               size_t* offset) {
     if (!proxy) return PUSHCORE_E_INVALID_ARGUMENT;
     return last_error(proxy->err, reason, offset);
 }

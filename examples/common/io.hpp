@@ -9,6 +9,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pushcore.h>
 #include <signal.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -16,16 +17,14 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdarg>
 #include <climits>
+#include <cstdarg>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <string_view>
-
-#include <pushcore.h>
 
 namespace example {
 
@@ -178,7 +177,8 @@ inline std::string& transcript_label() {
 #if defined(__GNUC__)
 __attribute__((format(printf, 1, 2)))
 #endif
-inline void say(const char* format, ...) {
+inline void
+say(const char* format, ...) {
     char buf[2048];
     va_list args;
     va_start(args, format);

@@ -127,7 +127,7 @@ struct Request {
 std::string full_name(const std::string& name) {
     // RFC 3261 7.3.3 compact forms.
     static const std::map<std::string, std::string> compact = {
-        {"v", "Via"},     {"f", "From"},         {"t", "To"},          {"i", "Call-ID"},
+        {"v", "Via"},     {"f", "From"},           {"t", "To"},          {"i", "Call-ID"},
         {"m", "Contact"}, {"l", "Content-Length"}, {"c", "Content-Type"}};
     if (name.size() == 1) {
         std::string lower(1, static_cast<char>(std::tolower(static_cast<unsigned char>(name[0]))));
@@ -188,7 +188,7 @@ std::string random_hex(size_t n) {
 // ---- the phone ----------------------------------------------------------------------
 
 class Phone {
-public:
+  public:
     ~Phone() {
         pushcore_sip_framer_free(framer_);
         pushcore_sip_ua_free(ua_);
@@ -202,8 +202,8 @@ public:
         std::string domain = o.aor.substr(o.aor.find('@') + 1);
         domain = domain.substr(0, domain.find_first_of(";>?"));
         registrar_ = "sip:" + domain;
-        contact_ = "sip:" + user + "@" + example::to_string(local_) +
-                   (o.tcp ? ";transport=tcp" : "");
+        contact_ =
+            "sip:" + user + "@" + example::to_string(local_) + (o.tcp ? ";transport=tcp" : "");
 
         pushcore_sip_ua_config* cfg = nullptr;
         if (pushcore_sip_ua_config_new(&cfg) != PUSHCORE_OK) return false;
@@ -231,9 +231,10 @@ public:
             return false;
         }
         example::say("%s at %s, registrar via %s %s\n", o.aor.c_str(), contact_.c_str(),
-                    o.tcp ? "tcp" : "udp", example::to_string(o.proxy).c_str());
-        rc = pushcore_sip_ua_start(ua_, o.provider.c_str(), o.param.empty() ? nullptr : o.param.c_str(),
-                                   o.prid.c_str(), example::now_ms());
+                     o.tcp ? "tcp" : "udp", example::to_string(o.proxy).c_str());
+        rc = pushcore_sip_ua_start(ua_, o.provider.c_str(),
+                                   o.param.empty() ? nullptr : o.param.c_str(), o.prid.c_str(),
+                                   example::now_ms());
         report("start", rc);
         drain();
         return rc == PUSHCORE_OK;
@@ -295,7 +296,7 @@ public:
         return exit_code_;
     }
 
-private:
+  private:
     bool open_socket() {
         sockaddr_storage local_ss, proxy_ss;
         socklen_t local_len, proxy_len;
@@ -337,9 +338,9 @@ private:
         size_t offset = 0;
         pushcore_sip_ua_last_error(ua_, &reason, &offset);
         example::say("!! %s: %s\n", what,
-                    rc == PUSHCORE_E_INVALID_STATE
-                        ? "PUSHCORE_E_INVALID_STATE: not possible in the current state"
-                        : example::describe(rc, reason, offset).c_str());
+                     rc == PUSHCORE_E_INVALID_STATE
+                         ? "PUSHCORE_E_INVALID_STATE: not possible in the current state"
+                         : example::describe(rc, reason, offset).c_str());
     }
 
     void command(const std::string& line) {
@@ -384,7 +385,7 @@ private:
         while (pushcore_sip_ua_next_output(ua_, &data, &len) == 1) {
             std::string contact = contact_of(data, len);
             example::say("-> %s%s%s\n", example::summary(data, len).c_str(),
-                        contact.empty() ? "" : "  Contact: ", contact.c_str());
+                         contact.empty() ? "" : "  Contact: ", contact.c_str());
             send_bytes(data, len, proxy_ss_, proxy_len_);
         }
         const pushcore_event* ev = nullptr;
@@ -408,23 +409,23 @@ private:
                 pushcore_event_u64(ev, PUSHCORE_FIELD_EXPIRES, &expires);
                 pushcore_event_u64(ev, PUSHCORE_FIELD_PUSH_SUPPORTED, &supported);
                 pushcore_event_u64(ev, PUSHCORE_FIELD_PNSREG, &pnsreg);
-                std::string pns = pushcore_event_str(ev, PUSHCORE_FIELD_PNS, &s, &len) == 1
-                                      ? s
-                                      : "(none)";
+                std::string pns =
+                    pushcore_event_str(ev, PUSHCORE_FIELD_PNS, &s, &len) == 1 ? s : "(none)";
                 std::string reg = pnsreg ? "yes" : "no";
                 if (pnsreg && pushcore_event_u64(ev, PUSHCORE_FIELD_PNSREG_SECONDS, &v) == 1)
                     reg += " (" + std::to_string(v) + " s before expiry)";
-                example::say("registered: expires=%" PRIu64 " push_supported=%s +sip.pns=%s "
-                            "pnsreg=%s\n",
-                            expires, supported ? "yes" : "no", pns.c_str(), reg.c_str());
+                example::say("registered: expires=%" PRIu64
+                             " push_supported=%s +sip.pns=%s "
+                             "pnsreg=%s\n",
+                             expires, supported ? "yes" : "no", pns.c_str(), reg.c_str());
                 int now_announced = !push_wanted_ ? 2 : supported ? 1 : 0;
                 if (announced_ != now_announced)
-                    example::say("%s\n",
-                                 now_announced == 2 ? "registered without push parameters: no pushes"
-                                 : now_announced == 1
-                                     ? "the proxy will push for us: waiting for a push"
-                                     : "the proxy did not announce our provider: it cannot be "
-                                       "assumed to push (draft section 4)");
+                    example::say(
+                        "%s\n", now_announced == 2 ? "registered without push parameters: no pushes"
+                                : now_announced == 1
+                                    ? "the proxy will push for us: waiting for a push"
+                                    : "the proxy did not announce our provider: it cannot be "
+                                      "assumed to push (draft section 4)");
                 announced_ = now_announced;
                 break;
             }
@@ -435,7 +436,7 @@ private:
                 std::string pns =
                     pushcore_event_str(ev, PUSHCORE_FIELD_PNS, &s, &len) == 1 ? s : "";
                 example::say("registration failed: %" PRIu64 " %s%s%s\n", v, reason.c_str(),
-                            pns.empty() ? "" : "; the proxy supports +sip.pns=", pns.c_str());
+                             pns.empty() ? "" : "; the proxy supports +sip.pns=", pns.c_str());
                 if (quitting_) {
                     done_ = true;
                     exit_code_ = 1;
@@ -451,8 +452,7 @@ private:
         }
     }
 
-    void send_bytes(const uint8_t* data, size_t len, const sockaddr_storage& to,
-                    socklen_t to_len) {
+    void send_bytes(const uint8_t* data, size_t len, const sockaddr_storage& to, socklen_t to_len) {
         if (!o_.tcp) {
             if (sendto(fd_, data, len, 0, reinterpret_cast<const sockaddr*>(&to), to_len) < 0)
                 example::say("!! sendto: %s\n", std::strerror(errno));
@@ -511,11 +511,10 @@ private:
         }
     }
 
-    void handle(const uint8_t* data, size_t len, const sockaddr_storage& from,
-                socklen_t from_len) {
+    void handle(const uint8_t* data, size_t len, const sockaddr_storage& from, socklen_t from_len) {
         Endpoint peer = example::from_sockaddr(from);
         example::say("<- %s from %s\n", example::summary(data, len).c_str(),
-                    example::to_string(peer).c_str());
+                     example::to_string(peer).c_str());
         if (example::is_response(data, len)) {
             int rc = pushcore_sip_ua_receive(ua_, data, len, example::now_ms());
             report("response", rc);
@@ -526,8 +525,7 @@ private:
     }
 
     // The phone's own tiny UAS: hand-built responses (RFC 3261 8.2.6).
-    void answer(const uint8_t* data, size_t len, const sockaddr_storage& from,
-                socklen_t from_len) {
+    void answer(const uint8_t* data, size_t len, const sockaddr_storage& from, socklen_t from_len) {
         Request r;
         if (!parse_request(data, len, r) || !r.find("Call-ID") || !r.find("CSeq") ||
             !r.find("From") || !r.find("To")) {
@@ -600,7 +598,7 @@ private:
     std::string registrar_;
     std::string contact_;
     std::map<std::string, std::string> dialog_tags_;  // Call-ID -> our To tag
-    bool push_wanted_ = true;  // until "stop"
+    bool push_wanted_ = true;                         // until "stop"
     int announced_ = -1;  // last reported: -1 nothing yet, 0 not supported, 1 push, 2 no push
     bool quitting_ = false;
     bool done_ = false;

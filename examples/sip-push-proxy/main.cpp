@@ -101,7 +101,8 @@ bool parse_options(int argc, char** argv, Options& o) {
             if (!parse_u64(value, o.reregister_margin_ms)) return false;
             o.margin_set = true;
         } else {
-            std::fprintf(stderr, "sip-push-proxy: unknown or incomplete option '%s'\n", arg.c_str());
+            std::fprintf(stderr, "sip-push-proxy: unknown or incomplete option '%s'\n",
+                         arg.c_str());
             return false;
         }
     }
@@ -145,13 +146,27 @@ std::string json_string(const char* s) {
     std::string out = "\"";
     for (const unsigned char* p = reinterpret_cast<const unsigned char*>(s); *p; ++p) {
         switch (*p) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 if (*p < 0x20) {
                     char buf[8];
@@ -176,7 +191,9 @@ uint64_t u64_field(const pushcore_event* ev, int32_t field, uint64_t fallback = 
     return pushcore_event_u64(ev, field, &v) == 1 ? v : fallback;
 }
 
-const char* or_dash(const char* s) { return s ? s : "-"; }
+const char* or_dash(const char* s) {
+    return s ? s : "-";
+}
 
 struct Connection {
     int fd = -1;
@@ -186,7 +203,7 @@ struct Connection {
 };
 
 class Proxy {
-public:
+  public:
     ~Proxy() {
         for (auto& [flow, c] : conns_) {
             pushcore_sip_framer_free(c.framer);
@@ -220,8 +237,9 @@ public:
                                                    seconds) == PUSHCORE_OK;
         }
         if (!ok && cfg)
-            std::fprintf(stderr, "sip-push-proxy: the library refused the configuration "
-                                 "(--listen, --hold-timeout-ms or --reregister-margin-ms)\n");
+            std::fprintf(stderr,
+                         "sip-push-proxy: the library refused the configuration "
+                         "(--listen, --hold-timeout-ms or --reregister-margin-ms)\n");
         if (ok) {
             int rc = pushcore_sip_proxy_new(&proxy_, cfg);
             if (rc != PUSHCORE_OK) {
@@ -261,8 +279,8 @@ public:
                 fds.push_back({c.fd, events, 0});
                 flows.push_back(flow);
             }
-            int timeout = example::poll_timeout(pushcore_sip_proxy_next_deadline(proxy_),
-                                                example::now_ms());
+            int timeout =
+                example::poll_timeout(pushcore_sip_proxy_next_deadline(proxy_), example::now_ms());
             int n = poll(fds.data(), fds.size(), timeout);
             if (n < 0 && errno != EINTR) {
                 std::perror("poll");
@@ -290,7 +308,7 @@ public:
         }
     }
 
-private:
+  private:
     bool open_sockets(const Endpoint& listen_at) {
         sockaddr_storage ss;
         socklen_t len;
@@ -320,8 +338,8 @@ private:
         for (;;) {
             sockaddr_storage from{};
             socklen_t from_len = sizeof from;
-            ssize_t n = recvfrom(udp_, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from),
-                                 &from_len);
+            ssize_t n =
+                recvfrom(udp_, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &from_len);
             if (n < 0) return;  // EAGAIN: drained
             if (n == 0) continue;
             Endpoint peer = example::from_sockaddr(from);
@@ -347,7 +365,7 @@ private:
             }
             uint64_t flow = next_flow_++;
             example::say("tcp: flow %" PRIu64 " accepted from %s\n", flow,
-                        example::to_string(c.peer).c_str());
+                         example::to_string(c.peer).c_str());
             conns_.emplace(flow, std::move(c));
         }
     }
@@ -360,8 +378,8 @@ private:
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
         if (n <= 0) {
             int rc = pushcore_sip_framer_end(it->second.framer);
-            close_connection(flow, rc == PUSHCORE_OK ? "closed by peer"
-                                                     : "closed by peer inside a message");
+            close_connection(
+                flow, rc == PUSHCORE_OK ? "closed by peer" : "closed by peer inside a message");
             return;
         }
         if (pushcore_sip_framer_receive(it->second.framer, buf, static_cast<size_t>(n)) !=
@@ -394,7 +412,7 @@ private:
     void handle(uint64_t flow, const Endpoint& peer, const char* transport, const uint8_t* msg,
                 size_t len) {
         example::say("<- %s from %s %s\n", example::summary(msg, len).c_str(), transport,
-                    example::to_string(peer).c_str());
+                     example::to_string(peer).c_str());
         int rc = pushcore_sip_proxy_receive(proxy_, flow, peer.host.c_str(), peer.port, msg, len,
                                             example::now_ms());
         if (rc != PUSHCORE_OK) {
@@ -424,7 +442,7 @@ private:
         auto it = flow != 0 ? conns_.find(flow) : conns_.end();
         if (it != conns_.end()) {
             example::say("-> %s to tcp %s (flow %" PRIu64 ")\n", what.c_str(),
-                        example::to_string(it->second.peer).c_str(), flow);
+                         example::to_string(it->second.peer).c_str(), flow);
             it->second.pending.append(reinterpret_cast<const char*>(data), len);
             flush_connection(flow);
             return;
@@ -433,7 +451,7 @@ private:
         socklen_t sl;
         if (!example::to_sockaddr(to, ss, sl)) {
             example::say("!! cannot send %s to %s: not a numeric address\n", what.c_str(),
-                        example::to_string(to).c_str());
+                         example::to_string(to).c_str());
             return;
         }
         if (flow != 0)
@@ -441,7 +459,7 @@ private:
         example::say("-> %s to udp %s\n", what.c_str(), example::to_string(to).c_str());
         if (sendto(udp_, data, len, 0, reinterpret_cast<sockaddr*>(&ss), sl) < 0)
             example::say("!! sendto %s: %s\n", example::to_string(to).c_str(),
-                        std::strerror(errno));
+                         std::strerror(errno));
     }
 
     void flush_connection(uint64_t flow) {
@@ -464,7 +482,7 @@ private:
         auto it = conns_.find(flow);
         if (it == conns_.end()) return;
         example::say("tcp: flow %" PRIu64 " from %s %s\n", flow,
-                    example::to_string(it->second.peer).c_str(), why);
+                     example::to_string(it->second.peer).c_str(), why);
         pushcore_sip_framer_free(it->second.framer);
         close(it->second.fd);
         conns_.erase(it);
@@ -472,24 +490,26 @@ private:
 
     void on_event(const pushcore_event* ev) {
         switch (pushcore_event_type(ev)) {
-            case PUSHCORE_EVENT_PROXY_PUSH_REQUEST: push(ev); break;
+            case PUSHCORE_EVENT_PROXY_PUSH_REQUEST:
+                push(ev);
+                break;
             case PUSHCORE_EVENT_PROXY_BINDING_UPDATED: {
                 const char* provider = str_field(ev, PUSHCORE_FIELD_PROVIDER);
                 example::say("binding: %s -> %s expires=%" PRIu64 " push=%s\n",
-                            or_dash(str_field(ev, PUSHCORE_FIELD_AOR)),
-                            or_dash(str_field(ev, PUSHCORE_FIELD_CONTACT)),
-                            u64_field(ev, PUSHCORE_FIELD_EXPIRES), provider ? provider : "none");
+                             or_dash(str_field(ev, PUSHCORE_FIELD_AOR)),
+                             or_dash(str_field(ev, PUSHCORE_FIELD_CONTACT)),
+                             u64_field(ev, PUSHCORE_FIELD_EXPIRES), provider ? provider : "none");
                 break;
             }
             case PUSHCORE_EVENT_PROXY_BINDING_REMOVED:
                 example::say("binding: %s -> %s removed\n",
-                            or_dash(str_field(ev, PUSHCORE_FIELD_AOR)),
-                            or_dash(str_field(ev, PUSHCORE_FIELD_CONTACT)));
+                             or_dash(str_field(ev, PUSHCORE_FIELD_AOR)),
+                             or_dash(str_field(ev, PUSHCORE_FIELD_CONTACT)));
                 break;
             case PUSHCORE_EVENT_PROXY_REQUEST_REJECTED:
                 example::say("held: request for %s answered %" PRIu64 "\n",
-                            or_dash(str_field(ev, PUSHCORE_FIELD_AOR)),
-                            u64_field(ev, PUSHCORE_FIELD_CODE));
+                             or_dash(str_field(ev, PUSHCORE_FIELD_AOR)),
+                             u64_field(ev, PUSHCORE_FIELD_CODE));
                 break;
             default:
                 example::say("event: type %d\n", static_cast<int>(pushcore_event_type(ev)));
@@ -505,7 +525,7 @@ private:
         uint64_t why = u64_field(ev, PUSHCORE_FIELD_PUSH_REASON);
         const char* reason = why == PUSHCORE_PUSH_REASON_REREGISTER ? "reregister" : "request";
         example::say("push: %s prid=%s param=%s aor=%s reason=%s\n", or_dash(provider),
-                    or_dash(prid), or_dash(param), or_dash(aor), reason);
+                     or_dash(prid), or_dash(param), or_dash(aor), reason);
         if (!pns_log_) return;
         std::string line = "{\"provider\":" + json_string(provider) +
                            ",\"prid\":" + json_string(prid) + ",\"param\":" + json_string(param) +

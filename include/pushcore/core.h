@@ -45,17 +45,17 @@ typedef enum pushcore_status {
     PUSHCORE_E_ALREADY_EXISTS = -5,   /* e.g. a provider registered twice */
 
     /* The peer broke the protocol. last_error_detail names the rule and byte offset. */
-    PUSHCORE_E_SYNTAX = -100,             /* a grammar rule failed (RFC 3261 s. 25) */
-    PUSHCORE_E_BAD_ESCAPE = -101,         /* malformed %HH escape or quoted-pair */
-    PUSHCORE_E_BAD_URI = -102,            /* not a valid SIP/SIPS URI */
-    PUSHCORE_E_BAD_START_LINE = -103,     /* request line or status line malformed */
-    PUSHCORE_E_BAD_HEADER = -104,         /* header field malformed */
-    PUSHCORE_E_BAD_CONTENT_LENGTH = -105, /* missing on a stream, not a number, too large */
-    PUSHCORE_E_MISSING_HEADER = -106,     /* a mandatory header field is absent */
-    PUSHCORE_E_TRUNCATED = -107,          /* input ended inside a message */
-    PUSHCORE_E_UNEXPECTED_MESSAGE = -108, /* valid SIP, but not valid in this state */
-    PUSHCORE_E_PUSH_INFO_MISSING = -120,  /* pn-provider/pn-prid/pn-param absent */
-    PUSHCORE_E_PUSH_INFO_INVALID = -121,  /* present but wrong for the provider */
+    PUSHCORE_E_SYNTAX = -100,                    /* a grammar rule failed (RFC 3261 s. 25) */
+    PUSHCORE_E_BAD_ESCAPE = -101,                /* malformed %HH escape or quoted-pair */
+    PUSHCORE_E_BAD_URI = -102,                   /* not a valid SIP/SIPS URI */
+    PUSHCORE_E_BAD_START_LINE = -103,            /* request line or status line malformed */
+    PUSHCORE_E_BAD_HEADER = -104,                /* header field malformed */
+    PUSHCORE_E_BAD_CONTENT_LENGTH = -105,        /* missing on a stream, not a number, too large */
+    PUSHCORE_E_MISSING_HEADER = -106,            /* a mandatory header field is absent */
+    PUSHCORE_E_TRUNCATED = -107,                 /* input ended inside a message */
+    PUSHCORE_E_UNEXPECTED_MESSAGE = -108,        /* valid SIP, but not valid in this state */
+    PUSHCORE_E_PUSH_INFO_MISSING = -120,         /* pn-provider/pn-prid/pn-param absent */
+    PUSHCORE_E_PUSH_INFO_INVALID = -121,         /* present but wrong for the provider */
     PUSHCORE_E_PUSH_PROVIDER_UNSUPPORTED = -122, /* pn-provider not in the registry */
 
     /* Resource limits (all configurable). */

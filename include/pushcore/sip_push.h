@@ -30,12 +30,12 @@ extern "C" {
 typedef struct pushcore_event pushcore_event;
 
 /* Event types. */
-#define PUSHCORE_EVENT_UA_REGISTERED 1          /* UA: 2xx to REGISTER */
-#define PUSHCORE_EVENT_UA_REGISTRATION_FAILED 2 /* UA: final non-2xx or no answer (408) */
-#define PUSHCORE_EVENT_UA_UNREGISTERED 3        /* UA: Expires 0 REGISTER succeeded */
-#define PUSHCORE_EVENT_PROXY_PUSH_REQUEST 10    /* proxy: send a push notification */
-#define PUSHCORE_EVENT_PROXY_BINDING_UPDATED 11 /* proxy: binding added or refreshed */
-#define PUSHCORE_EVENT_PROXY_BINDING_REMOVED 12 /* proxy: unregistered or expired */
+#define PUSHCORE_EVENT_UA_REGISTERED 1           /* UA: 2xx to REGISTER */
+#define PUSHCORE_EVENT_UA_REGISTRATION_FAILED 2  /* UA: final non-2xx or no answer (408) */
+#define PUSHCORE_EVENT_UA_UNREGISTERED 3         /* UA: Expires 0 REGISTER succeeded */
+#define PUSHCORE_EVENT_PROXY_PUSH_REQUEST 10     /* proxy: send a push notification */
+#define PUSHCORE_EVENT_PROXY_BINDING_UPDATED 11  /* proxy: binding added or refreshed */
+#define PUSHCORE_EVENT_PROXY_BINDING_REMOVED 12  /* proxy: unregistered or expired */
 #define PUSHCORE_EVENT_PROXY_REQUEST_REJECTED 13 /* proxy: a held request was answered */
 
 /* Event fields. Which fields an event has is listed with each getter's caller in README. */
@@ -95,8 +95,7 @@ PUSHCORE_API int pushcore_sip_framer_receive(pushcore_sip_framer* f, const uint8
 /* 1: *msg and *len hold one complete message (borrowed until the next call on f);
  * 0: more bytes are needed; < 0: the stream is broken (Content-Length missing or bad,
  * header limit, ...) and stays broken: close the connection. */
-PUSHCORE_API int pushcore_sip_framer_next(pushcore_sip_framer* f, const uint8_t** msg,
-                                          size_t* len);
+PUSHCORE_API int pushcore_sip_framer_next(pushcore_sip_framer* f, const uint8_t** msg, size_t* len);
 
 /* The peer closed the stream: PUSHCORE_E_TRUNCATED if it stopped inside a message. */
 PUSHCORE_API int pushcore_sip_framer_end(pushcore_sip_framer* f);
@@ -141,8 +140,8 @@ PUSHCORE_API int pushcore_push_params_unknown_get(pushcore_push_params* p, size_
 PUSHCORE_API int pushcore_push_params_validate(pushcore_push_params* p,
                                                const pushcore_provider_registry* registry);
 
-PUSHCORE_API int pushcore_push_params_last_error(const pushcore_push_params* p,
-                                                 const char** reason, size_t* offset);
+PUSHCORE_API int pushcore_push_params_last_error(const pushcore_push_params* p, const char** reason,
+                                                 size_t* offset);
 
 /* Registry of providers. with_defaults != 0 starts with apns, fcm and webpush. */
 PUSHCORE_API int pushcore_provider_registry_new(pushcore_provider_registry** out,
@@ -184,8 +183,8 @@ PUSHCORE_API void pushcore_sip_ua_config_free(pushcore_sip_ua_config* cfg);
 PUSHCORE_API int pushcore_sip_ua_config_set_str(pushcore_sip_ua_config* cfg, int32_t key,
                                                 const char* value);
 /* Requested lifetime (default 3600 s) and refresh margin (default 120 s). */
-PUSHCORE_API int pushcore_sip_ua_config_set_expires(pushcore_sip_ua_config* cfg,
-                                                    uint32_t expires_s, uint32_t margin_s);
+PUSHCORE_API int pushcore_sip_ua_config_set_expires(pushcore_sip_ua_config* cfg, uint32_t expires_s,
+                                                    uint32_t margin_s);
 /* Replaces the random source (required in builds without OpenSSL). */
 PUSHCORE_API int pushcore_sip_ua_config_set_random(pushcore_sip_ua_config* cfg,
                                                    pushcore_random_fn fn, void* ctx);
@@ -202,8 +201,8 @@ PUSHCORE_API void pushcore_sip_ua_free(pushcore_sip_ua* ua);
 
 /* Registers. With provider == NULL the REGISTER carries no push parameters; otherwise
  * prid is required and param optional (NULL). */
-PUSHCORE_API int pushcore_sip_ua_start(pushcore_sip_ua* ua, const char* provider,
-                                       const char* param, const char* prid, uint64_t now_ms);
+PUSHCORE_API int pushcore_sip_ua_start(pushcore_sip_ua* ua, const char* provider, const char* param,
+                                       const char* prid, uint64_t now_ms);
 /* A push notification arrived: re-register (draft 4 MUST). */
 PUSHCORE_API int pushcore_sip_ua_on_push(pushcore_sip_ua* ua, uint64_t now_ms);
 /* The PNS gave a new PRID: re-register with it. */
@@ -314,8 +313,8 @@ PUSHCORE_API uint64_t pushcore_sip_proxy_next_deadline(const pushcore_sip_proxy*
 PUSHCORE_API int pushcore_sip_proxy_on_timeout(pushcore_sip_proxy* proxy, uint64_t now_ms);
 PUSHCORE_API int pushcore_sip_proxy_binding_count(const pushcore_sip_proxy* proxy);
 PUSHCORE_API int pushcore_sip_proxy_held_count(const pushcore_sip_proxy* proxy);
-PUSHCORE_API int pushcore_sip_proxy_last_error(const pushcore_sip_proxy* proxy,
-                                               const char** reason, size_t* offset);
+PUSHCORE_API int pushcore_sip_proxy_last_error(const pushcore_sip_proxy* proxy, const char** reason,
+                                               size_t* offset);
 
 /* ---- 555 ----------------------------------------------------------------------------- */
 

@@ -212,8 +212,7 @@ size_t Message::count(HeaderId id) const noexcept {
     return n;
 }
 
-Status parse_datagram(std::string_view d, Message& out, const Limits& limits,
-                      Error& err) noexcept {
+Status parse_datagram(std::string_view d, Message& out, const Limits& limits, Error& err) noexcept {
     size_t head_end = d.find("\r\n\r\n");
     if (head_end == std::string_view::npos) {
         if (d.size() > limits.max_header_bytes)
@@ -325,35 +324,64 @@ void MessageWriter::finish(std::string_view body) {
 
 std::string_view reason_phrase(uint16_t code) noexcept {
     switch (code) {
-        case 100: return "Trying";
-        case 180: return "Ringing";
-        case 200: return "OK";
-        case 202: return "Accepted";
-        case 400: return "Bad Request";
-        case 401: return "Unauthorized";
-        case 403: return "Forbidden";
-        case 404: return "Not Found";
-        case 405: return "Method Not Allowed";
-        case 407: return "Proxy Authentication Required";
-        case 408: return "Request Timeout";
-        case 413: return "Request Entity Too Large";
-        case 416: return "Unsupported URI Scheme";
-        case 420: return "Bad Extension";
-        case 423: return "Interval Too Brief";
-        case 480: return "Temporarily Unavailable";
-        case 481: return "Call/Transaction Does Not Exist";
-        case 483: return "Too Many Hops";
-        case 486: return "Busy Here";
-        case 487: return "Request Terminated";
-        case 500: return "Server Internal Error";
-        case 501: return "Not Implemented";
-        case 503: return "Service Unavailable";
-        case 504: return "Server Time-out";
-        case 505: return "Version Not Supported";
-        case 513: return "Message Too Large";
-        case 555: return "Push Notification Service Not Supported";  // RFC 8599 14.2
-        case 603: return "Decline";
-        default: return "";
+        case 100:
+            return "Trying";
+        case 180:
+            return "Ringing";
+        case 200:
+            return "OK";
+        case 202:
+            return "Accepted";
+        case 400:
+            return "Bad Request";
+        case 401:
+            return "Unauthorized";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 405:
+            return "Method Not Allowed";
+        case 407:
+            return "Proxy Authentication Required";
+        case 408:
+            return "Request Timeout";
+        case 413:
+            return "Request Entity Too Large";
+        case 416:
+            return "Unsupported URI Scheme";
+        case 420:
+            return "Bad Extension";
+        case 423:
+            return "Interval Too Brief";
+        case 480:
+            return "Temporarily Unavailable";
+        case 481:
+            return "Call/Transaction Does Not Exist";
+        case 483:
+            return "Too Many Hops";
+        case 486:
+            return "Busy Here";
+        case 487:
+            return "Request Terminated";
+        case 500:
+            return "Server Internal Error";
+        case 501:
+            return "Not Implemented";
+        case 503:
+            return "Service Unavailable";
+        case 504:
+            return "Server Time-out";
+        case 505:
+            return "Version Not Supported";
+        case 513:
+            return "Message Too Large";
+        case 555:
+            return "Push Notification Service Not Supported";  // RFC 8599 14.2
+        case 603:
+            return "Decline";
+        default:
+            return "";
     }
 }
 

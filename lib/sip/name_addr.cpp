@@ -18,14 +18,16 @@ using text::lws_length;
 
 namespace {
 
-bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_alpha(char c) noexcept {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 // absoluteURI (RFC 3261 25.1), checked loosely: scheme ":" then visible characters.
 Status check_absolute_uri(std::string_view u, size_t base, Error& err) noexcept {
     size_t i = 0;
     if (u.empty() || !is_alpha(u[0])) return err.fail(Status::bad_uri, "URI scheme expected", base);
-    while (i < u.size() && (is_alpha(u[i]) || text::is_digit(u[i]) || u[i] == '+' || u[i] == '-' ||
-                            u[i] == '.'))
+    while (i < u.size() &&
+           (is_alpha(u[i]) || text::is_digit(u[i]) || u[i] == '+' || u[i] == '-' || u[i] == '.'))
         ++i;
     if (i >= u.size() || u[i] != ':')
         return err.fail(Status::bad_uri, "':' expected after URI scheme", base + i);
@@ -177,8 +179,8 @@ bool ListIterator::next(std::string_view& item, size_t& offset) noexcept {
     done_ = i >= value_.size();
     pos_ = i + 1;
     // Trim LWS, keeping the offset of the first significant byte.
-    while (begin < i && (is(value_[begin], text::kWsp) || value_[begin] == '\r' ||
-                         value_[begin] == '\n'))
+    while (begin < i &&
+           (is(value_[begin], text::kWsp) || value_[begin] == '\r' || value_[begin] == '\n'))
         ++begin;
     item = text::trim_lws(value_.substr(begin, i - begin));
     offset = begin;

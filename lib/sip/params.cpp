@@ -18,7 +18,9 @@ constexpr uint32_t kTok = text::kTokenChar;
 constexpr uint32_t kNameByte = text::kParamNameByte;
 constexpr uint32_t kValueByte = text::kParamValueByte;
 
-inline bool has(char c, uint32_t cls) noexcept { return (text::classes_of(c) & cls) != 0; }
+inline bool has(char c, uint32_t cls) noexcept {
+    return (text::classes_of(c) & cls) != 0;
+}
 
 using text::span;
 
@@ -69,7 +71,9 @@ inline size_t paramchar_run(std::string_view s, size_t pos, Error& err) noexcept
     return i - pos;
 }
 
-size_t token_run(std::string_view s, size_t pos) noexcept { return span(s, pos, kTok) - pos; }
+size_t token_run(std::string_view s, size_t pos) noexcept {
+    return span(s, pos, kTok) - pos;
+}
 
 // gen-value = token / host / quoted-string (RFC 3261 25.1): hostname and IPv4address are
 // tokens; what host adds is IPv6reference, "[" IPv6address "]". Via's received parameter
@@ -195,9 +199,9 @@ Status scan_params(std::string_view s, size_t& pos, ParamSyntax syntax, Error& e
         size_t name_len = uri ? paramchar_run(s, i, err) : token_run(s, i);
         if (err.status != Status::ok) return err.status;
         if (name_len == 0)
-            return err.fail(Status::syntax, uri ? "uri-parameter name expected"
-                                                : "generic-param name expected (token)",
-                            i);
+            return err.fail(
+                Status::syntax,
+                uri ? "uri-parameter name expected" : "generic-param name expected (token)", i);
         size_t name = i;
         i += name_len;
         size_t eq = i + lws_at(s, i);
@@ -257,8 +261,8 @@ bool find_param(std::string_view list, std::string_view name, Param& out) noexce
         name_begin += lws_at(list, name_begin);
         // The walked name ends at the first byte that is not a name byte.
         size_t name_end = name_begin + name.size();
-        bool same = name_end <= list.size() &&
-                    (name_end == list.size() || !has(list[name_end], kNameByte));
+        bool same =
+            name_end <= list.size() && (name_end == list.size() || !has(list[name_end], kNameByte));
         for (size_t i = 0; same && i < name.size(); ++i) {
             char a = list[name_begin + i], b = name[i];
             same = a == b || ascii_lower(a) == ascii_lower(b);

@@ -17,7 +17,9 @@ using text::kPasswordChar;
 using text::kUserChar;
 using text::kUserInfoChar;
 
-inline bool has(char c, uint32_t cls) noexcept { return (classes_of(c) & cls) != 0; }
+inline bool has(char c, uint32_t cls) noexcept {
+    return (classes_of(c) & cls) != 0;
+}
 
 // Validates an escaped run of `allowed` characters; returns its length.
 size_t escaped_run(std::string_view s, size_t pos, uint32_t allowed, Error& err) noexcept {
@@ -160,8 +162,8 @@ Status parse_uri_prefix(std::string_view s, size_t begin, size_t& end, Uri& out,
     if (left >= 4 && (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'p' &&
         p[3] == ':') {
         i += 4;
-    } else if (left >= 5 && (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' &&
-               (p[2] | 0x20) == 'p' && (p[3] | 0x20) == 's' && p[4] == ':') {
+    } else if (left >= 5 && (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'p' &&
+               (p[3] | 0x20) == 's' && p[4] == ':') {
         out.secure = true;
         i += 5;
     } else {
@@ -353,8 +355,7 @@ void write_uri(std::string& out, const UriSpec& spec) {
         out.append(std::to_string(*spec.port));
     }
     for (const auto& [name, value] : spec.params)
-        append_uri_param(out, name,
-                         value ? std::optional<std::string_view>(*value) : std::nullopt);
+        append_uri_param(out, name, value ? std::optional<std::string_view>(*value) : std::nullopt);
     char sep = '?';
     for (const auto& [name, value] : spec.headers) {
         out.push_back(sep);

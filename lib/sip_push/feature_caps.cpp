@@ -11,8 +11,7 @@ using text::iequals;
 namespace {
 
 // Next ';'-separated piece of s from pos, honouring quoted-strings; trimmed of LWS.
-bool next_piece(std::string_view s, size_t& pos, std::string_view& piece, size_t& at,
-                Error& err) {
+bool next_piece(std::string_view s, size_t& pos, std::string_view& piece, size_t& at, Error& err) {
     if (pos > s.size()) return false;
     size_t i = pos;
     while (i < s.size() && s[i] != ';') {
@@ -37,8 +36,8 @@ void add_provider(PushCaps& caps, std::string_view name) {
     caps.pns.emplace_back(name);
 }
 
-Status parse_indicator(std::string_view name, std::string_view value, bool has_value,
-                       size_t at, PushCaps& caps, Error& err) {
+Status parse_indicator(std::string_view name, std::string_view value, bool has_value, size_t at,
+                       PushCaps& caps, Error& err) {
     std::string v;
     if (has_value) {
         // RFC 6809: LDQUOT value RDQUOT. Deployed servers also send bare tokens.
@@ -50,8 +49,7 @@ Status parse_indicator(std::string_view name, std::string_view value, bool has_v
         } else if (text::is_token(value)) {
             v = std::string(value);
         } else {
-            return err.fail(Status::syntax, "indicator value must be a quoted-string or token",
-                            at);
+            return err.fail(Status::syntax, "indicator value must be a quoted-string or token", at);
         }
     }
     if (iequals(name, "sip.pns")) {
@@ -114,8 +112,7 @@ Status parse_feature_caps(std::string_view value, PushCaps& caps, Error& err) {
         std::string_view piece;
         size_t at;
         while (next_piece(item, pos, piece, at, err)) {
-            if (piece.empty())
-                return err.fail(Status::syntax, "empty feature-cap", item_at + at);
+            if (piece.empty()) return err.fail(Status::syntax, "empty feature-cap", item_at + at);
             size_t eq = piece.find('=');
             std::string_view name = text::trim_lws(piece.substr(0, eq));
             if (!name.empty() && name[0] == '+') name.remove_prefix(1);
@@ -174,8 +171,8 @@ std::vector<std::string> feature_caps_values(const PushCaps& caps, PnsStyle styl
 }
 
 void append_555(std::string& out, const sip::Message& request,
-                const std::vector<std::string>& providers, PnsStyle style,
-                std::string_view to_tag, std::string_view why) {
+                const std::vector<std::string>& providers, PnsStyle style, std::string_view to_tag,
+                std::string_view why) {
     sip::begin_response(out, request, 555, to_tag);
     sip::MessageWriter w(out);
     PushCaps caps;

@@ -59,11 +59,20 @@ const Known* find_known(std::string_view name) noexcept {
             if (same_name(name, kKnown[2].name)) return &kKnown[2];
             k = &kKnown[3];
             break;
-        case 8: k = &kKnown[1]; break;
-        case 9: k = &kKnown[4]; break;
-        case 10: k = &kKnown[5]; break;
-        case 11: k = &kKnown[0]; break;
-        default: return nullptr;
+        case 8:
+            k = &kKnown[1];
+            break;
+        case 9:
+            k = &kKnown[4];
+            break;
+        case 10:
+            k = &kKnown[5];
+            break;
+        case 11:
+            k = &kKnown[0];
+            break;
+        default:
+            return nullptr;
     }
     return same_name(name, k->name) ? k : nullptr;
 }
@@ -96,27 +105,37 @@ bool matches(ValueFormat format, const std::string& v) {
 // Reasons are static strings: the parameter and the rule it broke.
 const char* prid_problem(ValueFormat format) noexcept {
     switch (format) {
-        case ValueFormat::hex: return "pn-prid must be hexadecimal (an APNs device token)";
-        case ValueFormat::apns_app_id: return "pn-prid must be TeamID.BundleID";
-        case ValueFormat::https_uri: return "pn-prid must be an https: push subscription URI";
-        case ValueFormat::any: break;
+        case ValueFormat::hex:
+            return "pn-prid must be hexadecimal (an APNs device token)";
+        case ValueFormat::apns_app_id:
+            return "pn-prid must be TeamID.BundleID";
+        case ValueFormat::https_uri:
+            return "pn-prid must be an https: push subscription URI";
+        case ValueFormat::any:
+            break;
     }
     return "pn-prid must not be empty";
 }
 
 const char* param_problem(ValueFormat format) noexcept {
     switch (format) {
-        case ValueFormat::hex: return "pn-param must be hexadecimal";
-        case ValueFormat::apns_app_id: return "pn-param must be TeamID.BundleID (an APNs App ID)";
-        case ValueFormat::https_uri: return "pn-param must be an https: URI";
-        case ValueFormat::any: break;
+        case ValueFormat::hex:
+            return "pn-param must be hexadecimal";
+        case ValueFormat::apns_app_id:
+            return "pn-param must be TeamID.BundleID (an APNs App ID)";
+        case ValueFormat::https_uri:
+            return "pn-param must be an https: URI";
+        case ValueFormat::any:
+            break;
     }
     return "pn-param must not be empty";
 }
 
 }  // namespace
 
-std::string PushValue::decoded() const { return sip::decode_uri_param_value(raw, quoted); }
+std::string PushValue::decoded() const {
+    return sip::decode_uri_param_value(raw, quoted);
+}
 
 namespace {
 
@@ -130,8 +149,7 @@ inline Status take_push_param(std::string_view list, const Param& p, PushParams&
         return Status::ok;
     }
     PushValue& v = out.*(known->field);
-    if (v.present)
-        return err.fail(Status::push_info_invalid, "pn-* parameter given twice", offset);
+    if (v.present) return err.fail(Status::push_info_invalid, "pn-* parameter given twice", offset);
     if (!p.has_value || p.value.empty())
         return err.fail(Status::push_info_invalid, "pn-* parameter without a value", offset);
     v.present = true;
@@ -240,8 +258,7 @@ Status ProviderRegistry::validate(const PushParams& p, Error& err) const {
                         p.provider.offset);
     if (!p.prid.present) return err.fail(Status::push_info_missing, "pn-prid missing", 0);
     if (!matches(rule->prid_format, p.prid.decoded()))
-        return err.fail(Status::push_info_invalid, prid_problem(rule->prid_format),
-                        p.prid.offset);
+        return err.fail(Status::push_info_invalid, prid_problem(rule->prid_format), p.prid.offset);
     if (rule->param == Need::required && !p.param.present)
         return err.fail(Status::push_info_missing, "pn-param missing (the provider requires it)",
                         0);

@@ -103,8 +103,7 @@ Status PushProxy::receive(const Peer& from, const sip::Message& m, uint64_t now_
     return on_request(from, m, now_ms, err);
 }
 
-Status PushProxy::on_request(const Peer& from, const sip::Message& m, uint64_t now_ms,
-                             Error& err) {
+Status PushProxy::on_request(const Peer& from, const sip::Message& m, uint64_t now_ms, Error& err) {
     sip::Via via;
     if (sip::top_via(m, via, err) != Status::ok) return err.status;  // nowhere to answer
     // RFC 3261 8.1.1: the mandatory header fields of a request.
@@ -164,9 +163,12 @@ Status PushProxy::on_request(const Peer& from, const sip::Message& m, uint64_t n
         if (code != 0) {
             // A challenged request changes nothing: no binding, no release of held
             // requests, so the retried REGISTER forwards them exactly once.
-            if (code == 401) respond(from, m, 401, {{"WWW-Authenticate", challenge}});
-            else if (code == 407) respond(from, m, 407, {{"Proxy-Authenticate", challenge}});
-            else respond(from, m, 403);
+            if (code == 401)
+                respond(from, m, 401, {{"WWW-Authenticate", challenge}});
+            else if (code == 407)
+                respond(from, m, 407, {{"Proxy-Authenticate", challenge}});
+            else
+                respond(from, m, 403);
             return Status::ok;
         }
     }
@@ -304,7 +306,8 @@ Status PushProxy::on_register(const Peer& from, const sip::Message& m, uint64_t 
             PushParams pp;
             if (read_push_params(na.sip, pp, err) != Status::ok) {
                 respond(from, m, 400);
-                err.offset += h.offset + at + static_cast<size_t>(na.sip.params.data() - item.data());
+                err.offset +=
+                    h.offset + at + static_cast<size_t>(na.sip.params.data() - item.data());
                 return err.status;
             }
             Change c{std::string(na.uri), na.sip, std::nullopt, expires};
@@ -350,7 +353,8 @@ Status PushProxy::on_register(const Peer& from, const sip::Message& m, uint64_t 
         };
         auto found = std::find_if(list.begin(), list.end(), same);
         if (c.expires == 0) {
-            if (found != list.end()) remove_binding(aor, static_cast<size_t>(found - list.begin()), now_ms);
+            if (found != list.end())
+                remove_binding(aor, static_cast<size_t>(found - list.begin()), now_ms);
             continue;
         }
         if (found == list.end()) {
@@ -520,7 +524,8 @@ Status PushProxy::forward(const Peer& from, const sip::Message& m, std::string_v
     if (sip::parse_uri(request_uri, target, ignored) == Status::ok &&
         sip::find_param(target.params, "transport", tp) && text::is_token(tp.value)) {
         transport.clear();
-        for (char c : tp.value) transport.push_back(static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c));
+        for (char c : tp.value)
+            transport.push_back(static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c));
     }
     Output o;
     o.to = to;
@@ -624,7 +629,8 @@ void PushProxy::on_timeout(uint64_t now_ms) {
         if (aor == binding_aor_.end()) continue;  // removed meanwhile
         const std::string key = aor->second;
         std::vector<Binding>& list = bindings_[key];
-        auto b = std::find_if(list.begin(), list.end(), [id](const Binding& x) { return x.id == id; });
+        auto b =
+            std::find_if(list.begin(), list.end(), [id](const Binding& x) { return x.id == id; });
         if (b == list.end()) continue;
         if (b->expires_at <= now_ms) {
             remove_binding(key, static_cast<size_t>(b - list.begin()), now_ms);  // never push

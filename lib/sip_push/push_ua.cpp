@@ -11,7 +11,7 @@
 namespace pushcore::sip_push {
 
 namespace {
-constexpr uint64_t kT1 = 500;   // RFC 3261 17.1.1.1
+constexpr uint64_t kT1 = 500;  // RFC 3261 17.1.1.1
 constexpr uint64_t kT2 = 4000;
 constexpr uint64_t kTimerF = 64 * kT1;
 }  // namespace
@@ -179,8 +179,8 @@ Status PushUa::receive(const sip::Message& r, uint64_t now_ms, Error& err) {
         return err.status;
     }
     // RFC 3261 17.1.3: the response matches the transaction by branch and CSeq method.
-    if (!in_flight_ || via.branch != branch_ || cseq.method != "REGISTER" ||
-        cseq.number != cseq_ || call_id->value != call_id_)
+    if (!in_flight_ || via.branch != branch_ || cseq.method != "REGISTER" || cseq.number != cseq_ ||
+        call_id->value != call_id_)
         return err.fail(Status::unexpected_message, "response to no REGISTER in progress", 0);
     if (r.status_code < 200) {
         // RFC 3261 17.1.2.2 Proceeding: UDP retransmissions continue, every T2.

@@ -1,6 +1,5 @@
 #include "pushcore/text/grammar.hpp"
 
-
 namespace pushcore::text {
 
 namespace {
@@ -26,7 +25,9 @@ inline size_t qdtext_end(std::string_view s, size_t i) noexcept {
     return i;
 }
 
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+char lower(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
 
 int hex_value(char c) noexcept {
     if (c >= '0' && c <= '9') return c - '0';
@@ -82,8 +83,7 @@ size_t quoted_string_length(std::string_view s, size_t pos, Error& err) noexcept
             if (i + 1 >= s.size()) break;
             unsigned char n = static_cast<unsigned char>(s[i + 1]);
             if (n == '\r' || n == '\n' || n > 0x7f) {
-                err.fail(Status::bad_escape, "quoted-pair escapes CR, LF or a non-ASCII byte",
-                         i);
+                err.fail(Status::bad_escape, "quoted-pair escapes CR, LF or a non-ASCII byte", i);
                 return 0;
             }
             ++i;
@@ -118,7 +118,8 @@ void append_quoted(std::string& out, std::string_view value) {
     out.push_back('"');
     for (char c : value) {
         unsigned char u = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\' || ((u < 0x20 || u == 0x7f) && c != '\t' && c != '\r' && c != '\n'))
+        if (c == '"' || c == '\\' ||
+            ((u < 0x20 || u == 0x7f) && c != '\t' && c != '\r' && c != '\n'))
             out.push_back('\\');
         out.push_back(c);
     }

@@ -91,7 +91,7 @@ namespace {
 
 // Sums the allocations made inside the measured region of each iteration.
 class AllocTally {
-public:
+  public:
     void begin() noexcept { start_ = t_allocs; }
     void end() noexcept { total_ += t_allocs - start_; }
     void report(benchmark::State& state) const {
@@ -99,7 +99,7 @@ public:
             static_cast<double>(total_) / static_cast<double>(state.iterations());
     }
 
-private:
+  private:
     std::size_t start_ = 0;
     std::size_t total_ = 0;
 };
@@ -266,8 +266,8 @@ bool sanity_check() {
             // Values first (copying them out allocates), then one counted parse as measured.
             Found f;
             bool ok = p.parse(in, &f);
-            bool values = f.provider == in.pn_provider && f.param == in.pn_param &&
-                          f.prid == in.pn_prid;
+            bool values =
+                f.provider == in.pn_provider && f.param == in.pn_param && f.prid == in.pn_prid;
             std::size_t allocs_before = t_allocs, frees_before = t_frees;
             ok = p.parse(in, nullptr) && ok;
             std::size_t allocs = t_allocs - allocs_before, frees = t_frees - frees_before;

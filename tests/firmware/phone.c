@@ -7,9 +7,17 @@
 #include <string.h>
 
 /* Stand-ins for the firmware's own I/O. */
-static size_t radio_read(uint8_t* buf, size_t cap) { (void)buf; (void)cap; return 0; }
-static void radio_write(const uint8_t* data, size_t len) { fwrite(data, 1, len, stdout); }
-static uint64_t monotonic_ms(void) { return 0; }
+static size_t radio_read(uint8_t* buf, size_t cap) {
+    (void)buf;
+    (void)cap;
+    return 0;
+}
+static void radio_write(const uint8_t* data, size_t len) {
+    fwrite(data, 1, len, stdout);
+}
+static uint64_t monotonic_ms(void) {
+    return 0;
+}
 static int hw_random(void* ctx, uint8_t* out, size_t len) {
     (void)ctx;
     for (size_t i = 0; i < len; ++i) out[i] = (uint8_t)(i * 131u + 7u);

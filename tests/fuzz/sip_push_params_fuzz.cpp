@@ -15,8 +15,8 @@ using namespace pushcore::sip_push;
 
 namespace {
 bool same(const PushInfo& a, const PushInfo& b) {
-    return a.provider == b.provider && a.prid == b.prid && a.param == b.param &&
-           a.purr == b.purr && a.enckey == b.enckey && a.enccode == b.enccode;
+    return a.provider == b.provider && a.prid == b.prid && a.param == b.param && a.purr == b.purr &&
+           a.enckey == b.enckey && a.enccode == b.enccode;
 }
 
 // The list as read_push_params expects it: validated uri-parameters, all of the input.

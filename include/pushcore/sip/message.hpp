@@ -19,10 +19,10 @@ namespace pushcore::sip {
 // Header fields the library interprets; compact forms map to the same id (RFC 3261 7.3.3).
 enum class HeaderId : uint8_t {
     other,
-    via,             // v
-    from,            // f
-    to,              // t
-    call_id,         // i
+    via,      // v
+    from,     // f
+    to,       // t
+    call_id,  // i
     cseq,
     contact,         // m
     content_length,  // l
@@ -31,13 +31,13 @@ enum class HeaderId : uint8_t {
     expires,
     min_expires,
     feature_caps,
-    supported,       // k
+    supported,  // k
     require,
     route,
     record_route,
-    event,           // o
-    allow_events,    // u
-    subject,         // s
+    event,         // o
+    allow_events,  // u
+    subject,       // s
     accept,
     subscription_state,
     www_authenticate,
@@ -55,7 +55,7 @@ struct Header {
     std::string_view name;   // as written
     std::string_view value;  // LWS-trimmed; may contain folded line breaks
     HeaderId id = HeaderId::other;
-    uint32_t offset = 0;     // of the value, from the start of the message
+    uint32_t offset = 0;  // of the value, from the start of the message
 };
 
 struct Limits {
@@ -74,7 +74,7 @@ struct Message {
     std::string_view reason;       // responses
     std::vector<Header> headers;
     std::string_view body;
-    std::string_view raw;          // the whole message
+    std::string_view raw;  // the whole message
 
     const Header* find(HeaderId id) const noexcept;
     const Header* find(std::string_view name) const noexcept;
@@ -89,7 +89,7 @@ Status parse_datagram(std::string_view datagram, Message& out, const Limits& lim
 // Frames messages out of a byte stream (TCP, TLS): Content-Length is mandatory
 // (RFC 3261 18.3), CRLF keep-alives between messages are skipped (RFC 5626 4.4.1).
 class StreamReader {
-public:
+  public:
     explicit StreamReader(const Limits& limits = Limits{});
 
     // Copies `bytes` in. The reader keeps at most one message's worth of bytes beyond
@@ -107,7 +107,7 @@ public:
     // Bytes received and not yet returned in a message.
     size_t buffered() const noexcept { return buf_.size() - begin_; }
 
-private:
+  private:
     Limits limits_;
     std::string buf_;
     size_t begin_ = 0;    // start of the first unconsumed byte
@@ -117,7 +117,7 @@ private:
 
 // Writes messages; adds Content-Length itself (always, as streams require).
 class MessageWriter {
-public:
+  public:
     explicit MessageWriter(std::string& out) : out_(out) {}
     MessageWriter& request(std::string_view method, std::string_view request_uri);
     MessageWriter& response(uint16_t code, std::string_view reason);
@@ -125,7 +125,7 @@ public:
     // Appends Content-Length, the empty line and the body.
     void finish(std::string_view body = {});
 
-private:
+  private:
     std::string& out_;
 };
 

@@ -14,11 +14,11 @@ struct NameAddr {
 
     std::string_view display_name;  // as written: token words, or a quoted-string with quotes
     bool display_quoted = false;
-    bool bracketed = false;         // the URI was enclosed in <>
-    std::string_view uri;           // the URI text, without the brackets
-    bool is_sip = false;            // the URI is sip:/sips: and `sip` holds it parsed
+    bool bracketed = false;  // the URI was enclosed in <>
+    std::string_view uri;    // the URI text, without the brackets
+    bool is_sip = false;     // the URI is sip:/sips: and `sip` holds it parsed
     Uri sip;
-    std::string_view params;        // header parameters as written, from the first ';'
+    std::string_view params;  // header parameters as written, from the first ';'
 };
 
 // Parses all of `text` as one name-addr or addr-spec followed by header parameters.
@@ -29,12 +29,12 @@ Status parse_name_addr(std::string_view text, NameAddr& out, Error& err) noexcep
 // Splits a header field value at top-level commas (RFC 3261 7.3.1), skipping commas
 // inside quoted-strings and <...>. Items are trimmed of LWS.
 class ListIterator {
-public:
+  public:
     explicit ListIterator(std::string_view value) noexcept : value_(value) {}
     // Next item and its offset within value; false at the end.
     bool next(std::string_view& item, size_t& offset) noexcept;
 
-private:
+  private:
     std::string_view value_;
     size_t pos_ = 0;
     bool done_ = false;

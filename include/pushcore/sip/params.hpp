@@ -23,7 +23,7 @@ struct Param {
     std::string_view name;   // as written; compare with text::iequals
     std::string_view value;  // as written: %HH escapes kept; quotes removed, quoted-pairs kept
     bool has_value = false;
-    bool quoted = false;     // value was a quoted-string
+    bool quoted = false;  // value was a quoted-string
 };
 
 // Where scan_params found the parameters of a list, so that a reader need not walk the
@@ -63,12 +63,12 @@ Status scan_params(std::string_view text, size_t& pos, ParamSyntax syntax, Error
 
 // Walks a list that scan_params accepted.
 class ParamIterator {
-public:
+  public:
     explicit ParamIterator(std::string_view list) noexcept : list_(list) {}
     // Fills `out` with the next parameter; false at the end.
     bool next(Param& out) noexcept;
 
-private:
+  private:
     std::string_view list_;
     size_t pos_ = 0;
 };

@@ -63,7 +63,9 @@ struct UriSpec {
 };
 
 bool operator==(const UriSpec& a, const UriSpec& b);
-inline bool operator!=(const UriSpec& a, const UriSpec& b) { return !(a == b); }
+inline bool operator!=(const UriSpec& a, const UriSpec& b) {
+    return !(a == b);
+}
 
 // Decodes a parsed URI: %HH escapes resolved, quoted parameter values unquoted.
 UriSpec to_spec(const Uri& uri);

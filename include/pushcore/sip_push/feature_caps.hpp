@@ -45,7 +45,7 @@ std::vector<std::string> feature_caps_values(const PushCaps& caps, PnsStyle styl
 // REGISTER, with Feature-Caps listing `providers` (draft 5.3 SHOULD) and, when `why` is
 // not empty, a Warning naming what was wrong with the request's parameters.
 void append_555(std::string& out, const sip::Message& request,
-                const std::vector<std::string>& providers, PnsStyle style,
-                std::string_view to_tag, std::string_view why);
+                const std::vector<std::string>& providers, PnsStyle style, std::string_view to_tag,
+                std::string_view why);
 
 }  // namespace pushcore::sip_push

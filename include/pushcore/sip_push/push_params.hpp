@@ -18,8 +18,8 @@ namespace pushcore::sip_push {
 struct PushValue {
     std::string_view raw;  // %HH escapes kept; without quotes when `quoted`
     bool present = false;
-    bool quoted = false;   // the draft's own example quotes pn-prid; RFC 3261 does not allow it
-    size_t offset = 0;     // of the parameter name within the parameter list
+    bool quoted = false;  // the draft's own example quotes pn-prid; RFC 3261 does not allow it
+    size_t offset = 0;    // of the parameter name within the parameter list
 
     // The value with escapes (or quoted-pairs) resolved.
     std::string decoded() const;
@@ -38,8 +38,9 @@ struct PushParams {
     size_t unknown = 0;  // other pn-* parameters: kept in the URI, listed by for_each_unknown
 
     // True when any pn-* parameter is present (the UA asks for push).
-    bool any() const noexcept { return provider.present || prid.present || param.present ||
-                                       purr.present || unknown > 0; }
+    bool any() const noexcept {
+        return provider.present || prid.present || param.present || purr.present || unknown > 0;
+    }
 };
 
 // Reads the pn-* parameters from a validated uri-parameter list (sip::Uri::params).
@@ -78,10 +79,10 @@ void append_push_params(std::string& out, const PushInfo& info);
 enum class Need : uint8_t { required, optional, unused };
 
 enum class ValueFormat : uint8_t {
-    any,           // any non-empty value
-    hex,           // APNs device token: hexadecimal digits
-    apns_app_id,   // TeamID.BundleID, optionally with a ".voip"-style suffix (RFC 8599 11)
-    https_uri,     // an https: push subscription URI (RFC 8599 with RFC 8030)
+    any,          // any non-empty value
+    hex,          // APNs device token: hexadecimal digits
+    apns_app_id,  // TeamID.BundleID, optionally with a ".voip"-style suffix (RFC 8599 11)
+    https_uri,    // an https: push subscription URI (RFC 8599 with RFC 8030)
 };
 
 struct ProviderRule {
@@ -92,7 +93,7 @@ struct ProviderRule {
 };
 
 class ProviderRegistry {
-public:
+  public:
     // apns (draft 9), fcm (draft 10) and webpush (RFC 8599 with RFC 8030).
     static ProviderRegistry with_defaults();
 
@@ -107,7 +108,7 @@ public:
     // push_provider_unsupported, push_info_invalid.
     Status validate(const PushParams& p, Error& err) const;
 
-private:
+  private:
     std::vector<ProviderRule> rules_;
 };
 

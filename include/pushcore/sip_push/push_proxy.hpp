@@ -42,10 +42,10 @@ struct ProxyConfig {
     ProviderRegistry providers = ProviderRegistry::with_defaults();
     std::string via_sent_by = "127.0.0.1:5060";  // our Via sent-by when forwarding
     std::string via_transport = "UDP";
-    uint64_t hold_timeout_ms = 30000;         // wait for the woken UA's REGISTER
-    bool reregister_pushes = true;            // RFC 8599 periodic re-registration pushes
-    uint32_t reregister_margin_s = 120;       // RFC 8599 recommends 120 s before expiry
-    PnsStyle pns_style = PnsStyle::single;    // RFC 8599 single values or the draft's list
+    uint64_t hold_timeout_ms = 30000;       // wait for the woken UA's REGISTER
+    bool reregister_pushes = true;          // RFC 8599 periodic re-registration pushes
+    uint32_t reregister_margin_s = 120;     // RFC 8599 recommends 120 s before expiry
+    PnsStyle pns_style = PnsStyle::single;  // RFC 8599 single values or the draft's list
     // draft 5.3 allows forwarding a REGISTER the proxy cannot serve instead of 555.
     std::optional<Peer> forward_unsupported_to;
     uint32_t min_expires = 60;
@@ -61,7 +61,7 @@ struct ProxyConfig {
 };
 
 class PushProxy {
-public:
+  public:
     enum class PushReason : uint8_t { request, reregister };
 
     struct Event {
@@ -107,30 +107,30 @@ public:
     size_t binding_count() const noexcept { return binding_count_; }
     size_t held_count() const noexcept { return held_.size(); }
 
-private:
+  private:
     struct Binding {
         uint64_t id = 0;
         std::string contact;  // contact URI as registered (with its pn-* parameters)
         std::optional<PushInfo> push;
         uint64_t expires_at = 0;
         uint64_t reregister_at = PUSHCORE_NO_DEADLINE;
-        Peer peer;             // where the REGISTER came from
-        Peer target;           // where requests go: the REGISTER's flow, the contact's address
+        Peer peer;    // where the REGISTER came from
+        Peer target;  // where requests go: the REGISTER's flow, the contact's address
     };
     struct Held {
         uint64_t binding_id = 0;
         std::string aor;
-        std::string raw;      // the request, kept until it is forwarded or rejected
+        std::string raw;  // the request, kept until it is forwarded or rejected
         Peer from;
-        std::string branch;   // the caller's top Via branch
+        std::string branch;  // the caller's top Via branch
         bool invite = false;
         uint64_t deadline = 0;
     };
     struct Forwarded {
-        Peer from;            // where responses go
-        Peer to;              // where retransmissions, ACK and CANCEL for it go
+        Peer from;                // where responses go
+        Peer to;                  // where retransmissions, ACK and CANCEL for it go
         std::string request_uri;  // as forwarded: they carry it too (RFC 3261 16.10)
-        std::string branch;   // our branch for it
+        std::string branch;       // our branch for it
         uint64_t forget_at = 0;
     };
 
@@ -155,15 +155,15 @@ private:
     std::string tag_secret_;  // keys the To tags of the responses this proxy generates
     uint64_t next_binding_id_ = 1;
     size_t binding_count_ = 0;
-    std::map<std::string, std::vector<Binding>> bindings_;  // by AOR "user@host"
+    std::map<std::string, std::vector<Binding>> bindings_;   // by AOR "user@host"
     std::unordered_map<uint64_t, std::string> binding_aor_;  // binding id -> AOR
     // Timers, ordered by due time so next_deadline() is O(1). Entries are not removed
     // when a binding or transaction changes: a popped entry that is no longer due is
     // dropped (the Sans-IO contract makes now_ms monotonic).
-    std::multimap<uint64_t, uint64_t> binding_timers_;     // due -> binding id
-    std::multimap<uint64_t, std::string> forget_timers_;   // due -> caller's branch
+    std::multimap<uint64_t, uint64_t> binding_timers_;    // due -> binding id
+    std::multimap<uint64_t, std::string> forget_timers_;  // due -> caller's branch
     std::deque<Held> held_;  // arrival order, which is deadline order (one hold timeout)
-    std::unordered_map<std::string, Forwarded> forwarded_;  // by the caller's branch
+    std::unordered_map<std::string, Forwarded> forwarded_;        // by the caller's branch
     std::unordered_map<std::string, std::string> by_our_branch_;  // our branch -> caller's
     std::deque<std::string> rejected_invites_;  // caller branches whose ACK we absorb
     std::deque<Output> outputs_;

@@ -22,11 +22,11 @@
 namespace pushcore::sip_push {
 
 struct UaConfig {
-    std::string aor;         // address-of-record, e.g. "sip:alice@example.com"
-    std::string registrar;   // Request-URI of REGISTER, e.g. "sip:example.com"
-    std::string contact;     // contact URI without pn-*, e.g. "sip:alice@192.0.2.10:5060"
+    std::string aor;                // address-of-record, e.g. "sip:alice@example.com"
+    std::string registrar;          // Request-URI of REGISTER, e.g. "sip:example.com"
+    std::string contact;            // contact URI without pn-*, e.g. "sip:alice@192.0.2.10:5060"
     std::string transport = "UDP";  // Via transport; UDP retransmits (RFC 3261 17.1.2.2)
-    std::string sent_by;     // Via sent-by, e.g. "192.0.2.10:5060"
+    std::string sent_by;            // Via sent-by, e.g. "192.0.2.10:5060"
     uint32_t expires = 3600;        // requested registration lifetime, seconds
     uint32_t refresh_margin = 120;  // refresh this many seconds before expiry (capped at half)
     std::string user_agent;         // User-Agent header value; omitted when empty
@@ -34,7 +34,7 @@ struct UaConfig {
 };
 
 class PushUa {
-public:
+  public:
     enum class State : uint8_t { idle, registering, registered, unregistering };
 
     struct Event {
@@ -48,7 +48,7 @@ public:
         bool push_supported = false;  // the proxy announced our pn-provider (draft 4)
         uint16_t code = 0;            // response code; 408 when nothing answered
         std::string reason;
-        PushCaps caps;                // what the response's Feature-Caps said
+        PushCaps caps;  // what the response's Feature-Caps said
     };
 
     // Status::invalid_argument when a URI in the config does not parse or no random
@@ -80,7 +80,7 @@ public:
     State state() const noexcept { return state_; }
     const std::optional<PushInfo>& push() const noexcept { return push_; }
 
-private:
+  private:
     explicit PushUa(UaConfig config) : config_(std::move(config)) {}
 
     Status send_register(uint32_t expires, uint64_t now_ms);
@@ -102,7 +102,7 @@ private:
     std::string request_;
     uint64_t retransmit_at_ = PUSHCORE_NO_DEADLINE;  // Timer E (UDP only)
     uint64_t retransmit_interval_ = 0;
-    uint64_t give_up_at_ = PUSHCORE_NO_DEADLINE;     // Timer F
+    uint64_t give_up_at_ = PUSHCORE_NO_DEADLINE;  // Timer F
     bool resend_after_ = false;  // a push or PRID change arrived while a REGISTER was in flight
 
     uint64_t refresh_at_ = PUSHCORE_NO_DEADLINE;

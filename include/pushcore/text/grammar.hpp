@@ -40,9 +40,10 @@ enum ScanClass : uint32_t {
     kLabelChar = 1u << 22,     // in a host name label: alphanum - _
     kDigitChar = 1u << 23,     // 0-9
     kLwsStart = 1u << 24,      // SP HTAB CR LF: where LWS may start
-    kParamNameByte = 1u << 25,   // continues a name in a walked parameter list: not = ; SP HTAB CR LF
+    kParamNameByte =
+        1u << 25,  // continues a name in a walked parameter list: not = ; SP HTAB CR LF
     kParamValueByte = 1u << 26,  // continues an unquoted value there: not ; SP HTAB CR LF
-    kQuotedStop = 1u << 27,    // ends a run of qdtext: DQUOTE, backslash, controls but HTAB
+    kQuotedStop = 1u << 27,      // ends a run of qdtext: DQUOTE, backslash, controls but HTAB
 };
 
 namespace detail {
@@ -101,7 +102,9 @@ inline uint32_t classes_of(char c) noexcept {
 }
 
 // True when c belongs to any of `classes`.
-inline bool is(char c, uint32_t classes) noexcept { return (classes_of(c) & classes) != 0; }
+inline bool is(char c, uint32_t classes) noexcept {
+    return (classes_of(c) & classes) != 0;
+}
 
 // First offset at or after pos whose byte is not in `cls` (one class bit), or s.size().
 // Four bytes per step, each checked on its own: one bounds check per step, and the byte
@@ -119,12 +122,18 @@ inline size_t span(std::string_view s, size_t pos, uint32_t cls) noexcept {
     while (pos < s.size() && (t[p[pos]] & cls)) ++pos;
     return pos;
 }
-inline bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+inline bool is_digit(char c) noexcept {
+    return c >= '0' && c <= '9';
+}
 inline bool is_hex(char c) noexcept {
     return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
-inline bool is_token_char(char c) noexcept { return is(c, kTokenChar); }
-inline bool is_unreserved(char c) noexcept { return is(c, kAlphanum | kMark); }
+inline bool is_token_char(char c) noexcept {
+    return is(c, kTokenChar);
+}
+inline bool is_unreserved(char c) noexcept {
+    return is(c, kAlphanum | kMark);
+}
 
 // True when `s` is a non-empty RFC 3261 token.
 bool is_token(std::string_view s) noexcept;

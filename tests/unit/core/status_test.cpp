@@ -1,3 +1,5 @@
+#include "pushcore/core/status.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cstring>
@@ -5,7 +7,6 @@
 #include <string>
 
 #include "pushcore/core/random.hpp"
-#include "pushcore/core/status.hpp"
 
 using pushcore::Status;
 
@@ -69,7 +70,9 @@ int counting_random(void* ctx, uint8_t* out, size_t len) {
     for (size_t i = 0; i < len; ++i) out[i] = (*next)++;
     return 0;
 }
-int failing_random(void*, uint8_t*, size_t) { return -1; }
+int failing_random(void*, uint8_t*, size_t) {
+    return -1;
+}
 }  // namespace
 
 TEST_CASE("Random: injected source, hex tokens, failures reported") {

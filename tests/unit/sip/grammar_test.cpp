@@ -1,8 +1,8 @@
+#include "pushcore/text/grammar.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
-
-#include "pushcore/text/grammar.hpp"
 
 using namespace pushcore;
 using namespace pushcore::text;

@@ -1,8 +1,8 @@
+#include "pushcore/sip/headers.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
-
-#include "pushcore/sip/headers.hpp"
 
 using namespace pushcore;
 using namespace pushcore::sip;
@@ -33,8 +33,9 @@ TEST_CASE("Via") {
     CHECK(v.port == 0);
     CHECK(v.branch.empty());
 
-    const char* bad[] = {"SIP/2.0/UDP", "SIP/3.0/UDP h", "SIP/2.0 h", "SIP/2.0/UDP h:99999",
-                         "SIP/2.0/UDP h;", "SIP/2.0/UDP h x", "SIP/2.0/UDP [::1"};
+    const char* bad[] = {"SIP/2.0/UDP",         "SIP/3.0/UDP h",  "SIP/2.0 h",
+                         "SIP/2.0/UDP h:99999", "SIP/2.0/UDP h;", "SIP/2.0/UDP h x",
+                         "SIP/2.0/UDP [::1"};
     for (const char* b : bad) {
         INFO(std::string(b));
         Error e;

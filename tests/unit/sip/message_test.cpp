@@ -1,8 +1,8 @@
+#include "pushcore/sip/message.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
-
-#include "pushcore/sip/message.hpp"
 
 using namespace pushcore;
 using namespace pushcore::sip;
@@ -87,8 +87,7 @@ TEST_CASE("start line and header errors are precise") {
         {"SIP/2.0 200 OK\r\nl: 0\r\n", Status::truncated, 22},
         // Found by fuzz_sip_message's line-break check: a bare LF or CR was kept inside a
         // value, where a parser that splits lines at LF sees a header this one does not.
-        {"SIP/2.0 200 OK\r\nSubject: a\nContent-Length: 5\r\nl: 0\r\n\r\n", Status::bad_header,
-         26},
+        {"SIP/2.0 200 OK\r\nSubject: a\nContent-Length: 5\r\nl: 0\r\n\r\n", Status::bad_header, 26},
         {"SIP/2.0 200 OK\r\nSubject: a\rb\r\n\r\n", Status::bad_header, 26},
         {"SIP/2.0 200 OK\r\nSubject: a\r\n b\rc\r\n\r\n", Status::bad_header, 30},
         {"SIP/2.0 200 O\nK\r\n\r\n", Status::bad_start_line, 13},
@@ -124,8 +123,8 @@ TEST_CASE("stream: any split point gives the same messages") {
         Message m;
         Error err;
         std::string seen;
-        for (std::string_view part : {std::string_view(two).substr(0, split),
-                                      std::string_view(two).substr(split)}) {
+        for (std::string_view part :
+             {std::string_view(two).substr(0, split), std::string_view(two).substr(split)}) {
             reader.receive(part);
             int r;
             while ((r = reader.next(m, err)) == 1) {

@@ -1,9 +1,10 @@
+#include "pushcore/sip/name_addr.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
-#include "pushcore/sip/name_addr.hpp"
 #include "pushcore/sip/params.hpp"
 
 using namespace pushcore;
@@ -12,8 +13,8 @@ using namespace pushcore::sip;
 TEST_CASE("name-addr: quoted display name, bracketed URI, header params") {
     NameAddr na;
     Error err;
-    REQUIRE(parse_name_addr("\"Alice \\\"A\\\"\" <sip:alice@example.com;lr> ;tag=abc ; q=0.5",
-                            na, err) == Status::ok);
+    REQUIRE(parse_name_addr("\"Alice \\\"A\\\"\" <sip:alice@example.com;lr> ;tag=abc ; q=0.5", na,
+                            err) == Status::ok);
     CHECK(na.display_quoted);
     CHECK(na.display_name == "\"Alice \\\"A\\\"\"");
     CHECK(na.bracketed);

@@ -1,8 +1,8 @@
+#include "pushcore/sip_push/feature_caps.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
-
-#include "pushcore/sip_push/feature_caps.hpp"
 
 using namespace pushcore;
 using namespace pushcore::sip_push;
@@ -22,10 +22,9 @@ TEST_CASE("+sip.pns: the draft's list, RFC 8599's single values, with and withou
 TEST_CASE("RFC 8599 indicators: pnsreg, pnspurr, vapid") {
     PushCaps caps;
     Error err;
-    REQUIRE(parse_feature_caps(
-                "*;+sip.pns=\"apns\";+sip.pnsreg=\"121\";+sip.pnspurr=\"a1b2\", "
-                "*;+sip.vapid=\"BKey-_x\"",
-                caps, err) == Status::ok);
+    REQUIRE(parse_feature_caps("*;+sip.pns=\"apns\";+sip.pnsreg=\"121\";+sip.pnspurr=\"a1b2\", "
+                               "*;+sip.vapid=\"BKey-_x\"",
+                               caps, err) == Status::ok);
     CHECK(caps.pnsreg);
     CHECK(caps.pnsreg_seconds == 121u);
     CHECK(caps.pnspurr == "a1b2");
@@ -43,10 +42,14 @@ TEST_CASE("Feature-Caps errors name the indicator") {
         const char* reason_part;
     };
     const Case cases[] = {
-        {"*;+sip.pns", "+sip.pns"},       {"*;+sip.pns=\"a,,b\"", "+sip.pns"},
-        {"*;+sip.pns=\"a b\"", "+sip.pns"}, {"*;+sip.pnsreg=\"x\"", "+sip.pnsreg"},
-        {"*;+sip.pnspurr", "+sip.pnspurr"}, {"*;+sip.vapid=\"\"", "+sip.vapid"},
-        {"*x", "'*'"},                      {"*;;+sip.pns=\"a\"", "empty"},
+        {"*;+sip.pns", "+sip.pns"},
+        {"*;+sip.pns=\"a,,b\"", "+sip.pns"},
+        {"*;+sip.pns=\"a b\"", "+sip.pns"},
+        {"*;+sip.pnsreg=\"x\"", "+sip.pnsreg"},
+        {"*;+sip.pnspurr", "+sip.pnspurr"},
+        {"*;+sip.vapid=\"\"", "+sip.vapid"},
+        {"*x", "'*'"},
+        {"*;;+sip.pns=\"a\"", "empty"},
         {"*;+sip.pns=\"a", "quoted"},
     };
     for (const auto& c : cases) {
@@ -79,8 +82,8 @@ TEST_CASE("building: both styles re-parse to the same capabilities") {
 }
 
 TEST_CASE("indicator values: one quoted-string or a token, nothing else (found by fuzzing)") {
-    const char* bad[] = {"*;+sip.pnspurr=a\x01z", "*;+sip.pnspurr=\"a\"b\"c\"",
-                         "*;+sip.vapid=a b", "*;+sip.pns=\"a\"x"};
+    const char* bad[] = {"*;+sip.pnspurr=a\x01z", "*;+sip.pnspurr=\"a\"b\"c\"", "*;+sip.vapid=a b",
+                         "*;+sip.pns=\"a\"x"};
     for (const char* v : bad) {
         INFO(std::string(v));
         PushCaps caps;

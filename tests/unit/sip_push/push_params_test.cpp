@@ -1,10 +1,11 @@
+#include "pushcore/sip_push/push_params.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
 
 #include "pushcore/sip/name_addr.hpp"
 #include "pushcore/sip/uri.hpp"
-#include "pushcore/sip_push/push_params.hpp"
 
 using namespace pushcore;
 using namespace pushcore::sip_push;
@@ -144,7 +145,8 @@ TEST_CASE("read_push_params from a parsed URI reads what the list walk reads") {
         sip::NameAddr na;
         Error err;
         REQUIRE(sip::parse_name_addr(c, na, err) == Status::ok);
-        CHECK(na.sip.params_index.complete == (std::string_view(c).find(";g;") == std::string_view::npos));
+        CHECK(na.sip.params_index.complete ==
+              (std::string_view(c).find(";g;") == std::string_view::npos));
         PushParams by_list, by_uri;
         Error e1, e2;
         Status s1 = read_push_params(na.sip.params, by_list, e1);

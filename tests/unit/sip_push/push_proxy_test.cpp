@@ -1,10 +1,11 @@
+#include "pushcore/sip_push/push_proxy.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
 #include "pushcore/sip/headers.hpp"
-#include "pushcore/sip_push/push_proxy.hpp"
 #include "support/sip_test_util.hpp"
 
 using namespace pushcore;
@@ -41,20 +42,26 @@ PushProxy make(ProxyConfig c = config()) {
 std::string register_msg(std::string contact, std::string extra = "", int cseq = 1,
                          std::string branch = "z9hG4bKreg") {
     return "REGISTER sip:example.com SIP/2.0\r\n"
-           "Via: SIP/2.0/TCP 192.0.2.10:5070;branch=" + branch + std::to_string(cseq) + "\r\n"
+           "Via: SIP/2.0/TCP 192.0.2.10:5070;branch=" +
+           branch + std::to_string(cseq) +
+           "\r\n"
            "Max-Forwards: 70\r\nFrom: <sip:alice@example.com>;tag=a1\r\n"
            "To: <sip:alice@example.com>\r\nCall-ID: reg-call\r\n"
-           "CSeq: " + std::to_string(cseq) + " REGISTER\r\nContact: " + contact + "\r\n" + extra +
+           "CSeq: " +
+           std::to_string(cseq) + " REGISTER\r\nContact: " + contact + "\r\n" + extra +
            "Content-Length: 0\r\n\r\n";
 }
 
 std::string request_msg(std::string method, std::string branch = "z9hG4bKinv1",
                         std::string extra = "") {
-    return method + " sip:alice@example.com SIP/2.0\r\n"
-           "Via: SIP/2.0/UDP 198.51.100.7:5060;branch=" + branch + "\r\n"
+    return method +
+           " sip:alice@example.com SIP/2.0\r\n"
+           "Via: SIP/2.0/UDP 198.51.100.7:5060;branch=" +
+           branch +
+           "\r\n"
            "Max-Forwards: 70\r\nFrom: <sip:bob@example.org>;tag=b1\r\n"
-           "To: <sip:alice@example.com>\r\nCall-ID: call-1\r\nCSeq: 1 " + method + "\r\n" +
-           extra + "Content-Length: 4\r\n\r\nv=0\n";
+           "To: <sip:alice@example.com>\r\nCall-ID: call-1\r\nCSeq: 1 " +
+           method + "\r\n" + extra + "Content-Length: 4\r\n\r\nv=0\n";
 }
 
 Status feed(PushProxy& p, const Peer& from, const std::string& text, uint64_t now = 0) {
@@ -524,10 +531,10 @@ TEST_CASE("proxy: timers at scale: every binding pushes once, then expires, in t
     CHECK(p.binding_count() == n);
     // Refresh a third of them later: their first timers become stale.
     for (int i = 0; i < n; i += 3) {
-        std::string reg = register_msg(
-            "<sip:u" + std::to_string(i) + "@192.0.2.1;pn-provider=fcm;pn-param=1;pn-prid=t" +
-                std::to_string(i) + ">",
-            "Expires: 3600\r\n", 2);
+        std::string reg = register_msg("<sip:u" + std::to_string(i) +
+                                           "@192.0.2.1;pn-provider=fcm;pn-param=1;pn-prid=t" +
+                                           std::to_string(i) + ">",
+                                       "Expires: 3600\r\n", 2);
         std::string user = "u" + std::to_string(i) + "@example.com";
         reg.replace(reg.find("To: <sip:alice@example.com>"), 27, "To: <sip:" + user + ">");
         REQUIRE(feed(p, kPhone, reg, 1000) == Status::ok);
@@ -561,8 +568,7 @@ TEST_CASE("proxy: the ACK for its own non-2xx answer to an INVITE is absorbed (R
     Parsed not_found = only_output(p, kCaller);
     CHECK(not_found->status_code == 404);
     std::string ack = request_msg("ACK", "z9hG4bKack1");
-    ack.replace(ack.find("To: <sip:alice@example.com>"), 27,
-                "To: " + header(not_found, "To"));
+    ack.replace(ack.find("To: <sip:alice@example.com>"), 27, "To: " + header(not_found, "To"));
     REQUIRE(feed(p, kCaller, ack, 10) == Status::ok);
     CHECK(drain(p).empty());
 }

@@ -1,9 +1,10 @@
+#include "pushcore/sip_push/push_ua.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
 
 #include "pushcore/sip/headers.hpp"
-#include "pushcore/sip_push/push_ua.hpp"
 #include "support/sip_test_util.hpp"
 
 using namespace pushcore;
@@ -192,11 +193,11 @@ TEST_CASE("UA: 555 reports the proxy's supported services; 423 retries with Min-
     REQUIRE(ua.receive(answer(reg, 423, "Min-Expires: 900\r\n").msg, 1, err) == Status::ok);
     Parsed retry = sent(ua);
     CHECK(header(retry, "Expires") == "900");
-    REQUIRE(ua.receive(
-                answer(retry, 555, "Feature-Caps: *;+sip.pns=\"fcm\"\r\n"
-                                   "Feature-Caps: *;+sip.pns=\"webpush\"\r\n")
-                    .msg,
-                2, err) == Status::ok);
+    REQUIRE(ua.receive(answer(retry, 555,
+                              "Feature-Caps: *;+sip.pns=\"fcm\"\r\n"
+                              "Feature-Caps: *;+sip.pns=\"webpush\"\r\n")
+                           .msg,
+                       2, err) == Status::ok);
     PushUa::Event ev = event(ua);
     CHECK(ev.type == PushUa::Event::Type::registration_failed);
     CHECK(ev.code == 555);
