@@ -31,20 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A port free for both UDP and TCP on 127.0.0.1 (the proxy listens on both).
-free_port() {
-  python3 -c '
-import socket
-while True:
-    t = socket.socket(); t.bind(("127.0.0.1", 0)); port = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", port)); print(port); break
-    except OSError:
-        pass
-    finally:
-        u.close(); t.close()'
-}
+source tests/net.sh  # free_port
 proxy_port=$(free_port)
 phone_port=$(free_port)
 

@@ -43,20 +43,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A port free on 127.0.0.1 for both UDP and TCP.
-free_port() {
-  python3 -c '
-import socket
-while True:
-    t = socket.socket(); t.bind(("127.0.0.1", 0)); port = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", port)); print(port); break
-    except OSError:
-        pass
-    finally:
-        u.close(); t.close()'
-}
+source "$here/../net.sh"  # free_port
 # Succeeds once something is bound to UDP 127.0.0.1:PORT (waits up to 5 s).
 wait_udp_bound() {
   python3 -c '
