@@ -199,44 +199,65 @@ Status PushProxy::on_request(const Peer& from, const sip::Message& m, uint64_t n
 
     auto entry = bindings_.find(aor_key(ruri));
     if (entry == bindings_.end() || entry->second.empty()) {
+        // draft 5.3: a Request-URI carrying the push parameters (the request was
+        // retargeted to a push contact upstream) triggers a push too; the REGISTER of
+        // the UA with that provider and PRID releases the request.
+        PushParams pp;
+        Error ignored;
+        if (read_push_params(ruri, pp, ignored) == Status::ok && pp.any() &&
+            config_.providers.validate(pp, ignored) == Status::ok) {
+            PushInfo push = to_info(pp);
+            return hold(from, m, next_binding_id_++, aor_key(ruri), std::string(m.request_uri),
+                        push, push, now_ms, err);
+        }
         respond(from, m, 404);
         return Status::ok;
     }
     // The most recent binding receives the request (no forking).
     const Binding& b = entry->second.back();
     if (!b.push) return forward(from, m, b.contact, b.target, now_ms);
-
     // draft 5.3: a new-dialog or standalone request for a binding with push parameters
     // triggers a push request; the REGISTER it causes triggers forwarding.
+    return hold(from, m, b.id, entry->first, b.contact, *b.push, std::nullopt, now_ms, err);
+}
+
+Status PushProxy::hold(const Peer& from, const sip::Message& m, uint64_t id, const std::string& aor,
+                       const std::string& contact, const PushInfo& push,
+                       std::optional<PushInfo> waiting_for, uint64_t now_ms, Error& err) {
     if (held_.size() >= config_.max_held_requests) {
         respond(from, m, 503, {{"Retry-After", "5"}});
         return err.fail(Status::limit_held_requests, "held request limit reached", 0);
     }
-    bool already_pushed = std::any_of(held_.begin(), held_.end(),
-                                      [&](const Held& h) { return h.binding_id == b.id; });
+    bool already_pushed =
+        std::any_of(held_.begin(), held_.end(), [id](const Held& h) { return h.binding_id == id; });
+    sip::Via via;
+    Error ignored;
+    sip::top_via(m, via, ignored);
     Held h;
-    h.binding_id = b.id;
-    h.aor = entry->first;
+    h.binding_id = id;
+    h.aor = aor;
     h.raw = std::string(m.raw);
     h.from = from;
-    h.branch = branch;
+    h.branch = std::string(via.branch);
     h.invite = m.method == "INVITE";
     h.deadline = now_ms + config_.hold_timeout_ms;
+    h.waiting_for = std::move(waiting_for);
     held_.push_back(std::move(h));
     if (m.method == "INVITE") respond(from, m, 100);
     // One push wakes the UA for every request waiting on it.
-    if (!already_pushed) emit_push(entry->first, b, PushReason::request);
+    if (!already_pushed) emit_push(id, aor, contact, push, PushReason::request);
     return Status::ok;
 }
 
-void PushProxy::emit_push(const std::string& aor, const Binding& b, PushReason reason) {
+void PushProxy::emit_push(uint64_t id, const std::string& aor, const std::string& contact,
+                          const PushInfo& push, PushReason reason) {
     // draft 5.3: the SIP request MUST NOT be the push payload; the event carries none.
     Event ev;
     ev.type = Event::Type::push_request;
-    ev.binding_id = b.id;
+    ev.binding_id = id;
     ev.aor = aor;
-    ev.contact = b.contact;
-    ev.push = *b.push;
+    ev.contact = contact;
+    ev.push = push;
     ev.reason = reason;
     events_.push_back(std::move(ev));
 }
@@ -418,8 +439,19 @@ Status PushProxy::on_register(const Peer& from, const sip::Message& m, uint64_t 
     for (uint64_t id : refreshed) {
         auto entry = bindings_.find(aor);
         if (entry == bindings_.end()) break;
-        for (const Binding& b : entry->second)
-            if (b.id == id) release_held(b, now_ms);
+        for (const Binding& b : entry->second) {
+            if (b.id != id) continue;
+            // Requests held for a Request-URI's parameters now belong to this binding.
+            for (Held& h : held_) {
+                if (h.waiting_for && b.push &&
+                    text::iequals(h.waiting_for->provider, b.push->provider) &&
+                    h.waiting_for->prid == b.push->prid) {
+                    h.binding_id = b.id;
+                    h.waiting_for.reset();
+                }
+            }
+            release_held(b, now_ms);
+        }
     }
     return Status::ok;
 }
@@ -639,7 +671,7 @@ void PushProxy::on_timeout(uint64_t now_ms) {
             // draft 5.2: trigger the periodic re-registration early enough; once per
             // registration.
             b->reregister_at = PUSHCORE_NO_DEADLINE;
-            emit_push(key, *b, PushReason::reregister);
+            emit_push(b->id, key, b->contact, *b->push, PushReason::reregister);
             schedule(*b);
         }
         // Otherwise the entry is stale (the binding was refreshed): drop it.

@@ -125,6 +125,9 @@ class PushProxy {
         std::string branch;  // the caller's top Via branch
         bool invite = false;
         uint64_t deadline = 0;
+        // Held for a Request-URI's push parameters, not for a binding of ours: the
+        // REGISTER with this provider and PRID releases it.
+        std::optional<PushInfo> waiting_for;
     };
     struct Forwarded {
         Peer from;                // where responses go
@@ -147,7 +150,11 @@ class PushProxy {
     void reject_held(uint64_t binding_id, uint16_t code, uint64_t now_ms);
     void remove_binding(const std::string& aor, size_t index, uint64_t now_ms);
     void schedule(const Binding& b);
-    void emit_push(const std::string& aor, const Binding& b, PushReason reason);
+    Status hold(const Peer& from, const sip::Message& m, uint64_t id, const std::string& aor,
+                const std::string& contact, const PushInfo& push,
+                std::optional<PushInfo> waiting_for, uint64_t now_ms, Error& err);
+    void emit_push(uint64_t id, const std::string& aor, const std::string& contact,
+                   const PushInfo& push, PushReason reason);
     std::string new_token(size_t bytes);
     std::string tag_for(const sip::Message& request) const;
 

@@ -602,3 +602,52 @@ TEST_CASE("proxy: forwarded Via names the target's transport; Vias stay together
     CHECK(fwd->headers[1].value == "SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bKv1");
     CHECK(header(fwd, "Max-Forwards") == "69");
 }
+
+TEST_CASE("proxy: a Request-URI with push parameters triggers a push (draft 5.3)") {
+    PushProxy p = make();
+    // Retargeted upstream: no binding here, the parameters are in the Request-URI.
+    std::string invite = request_msg("INVITE", "z9hG4bKru1");
+    const std::string target =
+        "sip:alice@192.0.2.10:5070;pn-provider=fcm;pn-param=42;pn-prid=tok%3A1";
+    invite.replace(invite.find("sip:alice@example.com SIP/2.0"), 21, target);
+    REQUIRE(feed(p, kCaller, invite, 0) == Status::ok);
+    CHECK(only_output(p, kCaller)->status_code == 100);
+    auto ev = events(p);
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].type == Event::Type::push_request);
+    CHECK(ev[0].push.provider == "fcm");
+    CHECK(ev[0].push.prid == "tok:1");
+    CHECK(ev[0].contact == target);
+    CHECK(p.held_count() == 1);
+
+    // The UA with that PRID registers: the INVITE goes to it.
+    REQUIRE(feed(p, kPhoneAwake,
+                 register_msg("<sip:alice@192.0.2.99:6000;pn-provider=fcm;pn-param=42;"
+                              "pn-prid=tok%3A1>"),
+                 100) == Status::ok);
+    auto out = drain(p);
+    REQUIRE(out.size() == 2);
+    CHECK(parse(out[0].bytes)->status_code == 200);
+    Parsed fwd = parse(out[1].bytes);
+    CHECK(fwd->method == "INVITE");
+    CHECK(out[1].to.port == 6000);
+    CHECK(p.held_count() == 0);
+
+    // Without a REGISTER, push_failed on the event's id rejects it.
+    PushProxy q = make();
+    REQUIRE(feed(q, kCaller, invite, 0) == Status::ok);
+    drain(q);
+    auto qe = events(q);
+    REQUIRE(qe.size() == 1);
+    REQUIRE(q.push_failed(qe[0].binding_id, 10) == Status::ok);
+    CHECK(only_output(q, kCaller)->status_code == 480);
+
+    // Unsupported or incomplete parameters in the Request-URI: nothing to push to.
+    PushProxy r = make();
+    std::string unknown = request_msg("MESSAGE", "z9hG4bKru2");
+    unknown.replace(unknown.find("sip:alice@example.com SIP/2.0"), 21,
+                    "sip:alice@h;pn-provider=acme;pn-prid=x");
+    REQUIRE(feed(r, kCaller, unknown, 0) == Status::ok);
+    CHECK(only_output(r, kCaller)->status_code == 404);
+    CHECK(events(r).empty());
+}
