@@ -11,10 +11,9 @@ source tests/deps.sh
 pushcore_deps "${PUSHCORE_BUILD_DEPS[@]}" sip-tester
 jobs=$(nproc)
 
-build() {  # build DIR CMAKE-ARGS...
-  local dir=$1; shift
-  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-  cmake --build "$dir" -j "$jobs"
+build() {  # build PRESET (CMakePresets.json)
+  cmake --preset "$1" >/dev/null
+  cmake --build --preset "$1" -j "$jobs"
 }
 
 # Every ctest run that gets here passed (set -e); their counts make the closing line.
@@ -26,13 +25,13 @@ run_ctest() {  # run_ctest DIR [ENV...]
 }
 
 echo "== build: shared library, tests, examples"
-build build -DBUILD_SHARED_LIBS=ON
+build default
 run_ctest build
 bash tests/install/check.sh build
 
 if [ "${1:-}" != "--quick" ]; then
   echo "== build: AddressSanitizer + UndefinedBehaviorSanitizer"
-  build build-asan -DBUILD_SHARED_LIBS=OFF -DPUSHCORE_SANITIZE=ON -DPUSHCORE_BUILD_EXAMPLES=OFF
+  build asan
   run_ctest build-asan ASAN_OPTIONS=detect_leaks=1
 
   echo "== fuzz: each libFuzzer target for a short while (clang-14)"
