@@ -678,6 +678,11 @@ PUSHCORE_API int pushcore_sip_proxy_next_output(pushcore_sip_proxy* proxy, const
     });
 }
 
+PUSHCORE_API int pushcore_sip_proxy_output_failed(pushcore_sip_proxy* proxy, uint64_t now_ms) {
+    if (!proxy) return PUSHCORE_E_INVALID_ARGUMENT;
+    return run(proxy->err, [&] { return proxy->proxy->output_failed(now_ms); });
+}
+
 PUSHCORE_API int pushcore_sip_proxy_next_event(pushcore_sip_proxy* proxy,
                                                const pushcore_event** ev) {
     if (!proxy || !ev) return PUSHCORE_E_INVALID_ARGUMENT;

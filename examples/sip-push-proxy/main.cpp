@@ -431,13 +431,17 @@ class Proxy {
         uint64_t flow = 0;
         const char* host = nullptr;
         uint16_t port = 0;
-        while (pushcore_sip_proxy_next_output(proxy_, &data, &len, &flow, &host, &port) == 1)
-            send_output(data, len, flow, Endpoint{host, port});
+        while (pushcore_sip_proxy_next_output(proxy_, &data, &len, &flow, &host, &port) == 1) {
+            // A request that cannot go out is rejected by the library (draft 5.3).
+            if (!send_output(data, len, flow, Endpoint{host, port}))
+                pushcore_sip_proxy_output_failed(proxy_, example::now_ms());
+        }
         const pushcore_event* ev = nullptr;
         while (pushcore_sip_proxy_next_event(proxy_, &ev) == 1) on_event(ev);
     }
 
-    void send_output(const uint8_t* data, size_t len, uint64_t flow, const Endpoint& to) {
+    // False when the message could not be handed to the network.
+    bool send_output(const uint8_t* data, size_t len, uint64_t flow, const Endpoint& to) {
         std::string what = example::summary(data, len);
         auto it = flow != 0 ? conns_.find(flow) : conns_.end();
         if (it != conns_.end()) {
@@ -445,21 +449,24 @@ class Proxy {
                          example::to_string(it->second.peer).c_str(), flow);
             it->second.pending.append(reinterpret_cast<const char*>(data), len);
             flush_connection(flow);
-            return;
+            return true;
         }
         sockaddr_storage ss;
         socklen_t sl;
         if (!example::to_sockaddr(to, ss, sl)) {
             example::say("!! cannot send %s to %s: not a numeric address\n", what.c_str(),
                          example::to_string(to).c_str());
-            return;
+            return false;
         }
         if (flow != 0)
             example::say("   (flow %" PRIu64 " is closed: sending by UDP instead)\n", flow);
         example::say("-> %s to udp %s\n", what.c_str(), example::to_string(to).c_str());
-        if (sendto(udp_, data, len, 0, reinterpret_cast<sockaddr*>(&ss), sl) < 0)
+        if (sendto(udp_, data, len, 0, reinterpret_cast<sockaddr*>(&ss), sl) < 0) {
             example::say("!! sendto %s: %s\n", example::to_string(to).c_str(),
                          std::strerror(errno));
+            return false;
+        }
+        return true;
     }
 
     void flush_connection(uint64_t flow) {

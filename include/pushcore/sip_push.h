@@ -307,6 +307,11 @@ PUSHCORE_API int pushcore_sip_proxy_push_failed(pushcore_sip_proxy* proxy, uint6
 PUSHCORE_API int pushcore_sip_proxy_next_output(pushcore_sip_proxy* proxy, const uint8_t** data,
                                                 size_t* len, uint64_t* flow, const char** host,
                                                 uint16_t* port);
+/* The host could not send the output pushcore_sip_proxy_next_output gave last (its flow
+ * is gone, the address unreachable). A forwarded request is then rejected with 480
+ * (draft 5.3); PUSHCORE_E_NOT_FOUND when that output was not a forwarded request. */
+PUSHCORE_API int pushcore_sip_proxy_output_failed(pushcore_sip_proxy* proxy, uint64_t now_ms);
+
 PUSHCORE_API int pushcore_sip_proxy_next_event(pushcore_sip_proxy* proxy,
                                                const pushcore_event** ev);
 PUSHCORE_API uint64_t pushcore_sip_proxy_next_deadline(const pushcore_sip_proxy* proxy);

@@ -95,7 +95,7 @@ void PushProxy::respond(const Peer& to, const sip::Message& request, uint16_t co
     sip::MessageWriter w(o.bytes);
     for (const auto& [name, value] : headers) w.header(name, value);
     w.finish();
-    outputs_.push_back(std::move(o));
+    outputs_.push_back({std::move(o), {}});
 }
 
 Status PushProxy::receive(const Peer& from, const sip::Message& m, uint64_t now_ms, Error& err) {
@@ -343,7 +343,7 @@ Status PushProxy::on_register(const Peer& from, const sip::Message& m, uint64_t 
                     for (const auto& rule : config_.providers.rules()) names.push_back(rule.name);
                     Output o{from, {}};
                     append_555(o.bytes, m, names, config_.pns_style, tag_for(m), err.reason);
-                    outputs_.push_back(std::move(o));
+                    outputs_.push_back({std::move(o), {}});
                     return Status::ok;
                 }
                 c.push = to_info(pp);
@@ -576,7 +576,8 @@ Status PushProxy::forward(const Peer& from, const sip::Message& m, std::string_v
     }
     if (!had_max_forwards) w.header("Max-Forwards", std::to_string(max_forwards));
     w.finish(m.body);
-    outputs_.push_back(std::move(o));
+    bool tracked = m.method != "ACK" && m.method != "CANCEL" && forwarded_.count(caller_branch);
+    outputs_.push_back({std::move(o), tracked ? caller_branch : std::string()});
     return Status::ok;
 }
 
@@ -611,7 +612,7 @@ Status PushProxy::on_response(const sip::Message& m, uint64_t now_ms, Error& err
         w.header(h.name, h.value);
     }
     w.finish(m.body);
-    outputs_.push_back(std::move(o));
+    outputs_.push_back({std::move(o), {}});
     if (m.status_code >= 200 && f->second.forget_at > now_ms + kTransactionLifetimeMs) {
         f->second.forget_at = now_ms + kTransactionLifetimeMs;
         forget_timers_.emplace(f->second.forget_at, f->first);
@@ -629,10 +630,40 @@ Status PushProxy::push_failed(uint64_t binding_id, uint64_t now_ms) {
 }
 
 bool PushProxy::next_output(Output& out) {
+    last_forwarded_.clear();
     if (outputs_.empty()) return false;
-    out = std::move(outputs_.front());
+    Queued& q = outputs_.front();
+    if (!q.forwarded.empty()) {
+        last_forwarded_ = std::move(q.forwarded);
+        last_forwarded_bytes_ = q.out.bytes;  // kept to answer the caller if sending fails
+    }
+    out = std::move(q.out);
     outputs_.pop_front();
     return true;
+}
+
+Status PushProxy::output_failed(uint64_t now_ms) {
+    (void)now_ms;
+    std::string branch = std::move(last_forwarded_);
+    last_forwarded_.clear();
+    auto f = branch.empty() ? forwarded_.end() : forwarded_.find(branch);
+    if (f == forwarded_.end()) return Status::not_found;
+    sip::Message m;
+    Error err;
+    if (sip::parse_datagram(last_forwarded_bytes_, m, sip::Limits{}, err) != Status::ok)
+        return Status::internal;
+    // Answer as the caller sent it: without the Via this proxy added on top.
+    if (!m.headers.empty() && m.headers.front().id == HeaderId::via)
+        m.headers.erase(m.headers.begin());
+    Peer caller = f->second.from;
+    by_our_branch_.erase(f->second.branch);
+    forwarded_.erase(f);
+    respond(caller, m, 480);
+    Event ev;
+    ev.type = Event::Type::request_rejected;
+    ev.code = 480;
+    events_.push_back(std::move(ev));
+    return Status::ok;
 }
 
 bool PushProxy::next_event(Event& out) {

@@ -43,7 +43,9 @@ Status PushUa::send_register(uint32_t expires, uint64_t now_ms) {
     if (!config_.random.append_token(branch_, 12)) return Status::internal;
     requested_expires_ = expires;
     std::string contact = "<" + config_.contact;
-    // draft 4: the parameters go into the Contact URI of every REGISTER while push is wanted.
+    // draft 4: the UA MUST register with pn-provider, pn-prid and (if the provider needs
+    // it) pn-param in the Contact URI, and MUST keep them in every re-registration
+    // while it wants pushes.
     if (push_) append_push_params(contact, *push_);
     contact += ">";
 

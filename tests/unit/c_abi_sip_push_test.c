@@ -121,6 +121,11 @@ int main(void) {
     CHECK(len > 8 && memcmp(data, "MESSAGE ", 8) == 0);
     CHECK(strcmp(host, "192.0.2.10") == 0 && port == 5070 && flow == 1);
     CHECK(pushcore_sip_proxy_held_count(proxy) == 0);
+    /* Say the phone's flow is gone: the caller gets 480 instead. */
+    CHECK(pushcore_sip_proxy_output_failed(proxy, 250) == 0);
+    CHECK(pushcore_sip_proxy_next_output(proxy, &data, &len, &flow, &host, &port) == 1);
+    CHECK(flow == 7 && len > 12 && memcmp(data, "SIP/2.0 480 ", 12) == 0);
+    CHECK(pushcore_sip_proxy_output_failed(proxy, 251) == PUSHCORE_E_NOT_FOUND);
 
     /* Errors carry reason and offset, and last_error always describes the latest call. */
     const char* reason = NULL;

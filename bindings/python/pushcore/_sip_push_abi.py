@@ -196,6 +196,7 @@ SIGNATURES = [
      ["pushcore_sip_proxy*", "uint64_t", "const char*", "uint16_t", "const uint8_t*", "size_t",
       "uint64_t"]),
     ("pushcore_sip_proxy_push_failed", "int", ["pushcore_sip_proxy*", "uint64_t", "uint64_t"]),
+    ("pushcore_sip_proxy_output_failed", "int", ["pushcore_sip_proxy*", "uint64_t"]),
     ("pushcore_sip_proxy_next_output", "int",
      ["pushcore_sip_proxy*", "const uint8_t**", "size_t*", "uint64_t*", "const char**",
       "uint16_t*"]),

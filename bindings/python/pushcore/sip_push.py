@@ -796,23 +796,35 @@ class SipProxy(_Handle):
             self._h(), _uint("binding_id", binding_id, 64), _uint("now_ms", now_ms, 64)),
             "pushcore_sip_proxy_push_failed")
 
+    def next_output(self):
+        """The next message to send as Output(data, flow, host, port), or None: use the
+        flow while it is open (0: none), else the address. If it cannot be sent, call
+        output_failed() before asking for the next one."""
+        data = _abi.BytesP()
+        length = ctypes.c_size_t()
+        flow = ctypes.c_uint64()
+        host = ctypes.c_char_p()
+        port = ctypes.c_uint16()
+        r = self._check(lib.pushcore_sip_proxy_next_output(
+            self._h(), ctypes.byref(data), ctypes.byref(length), ctypes.byref(flow),
+            ctypes.byref(host), ctypes.byref(port)), "pushcore_sip_proxy_next_output")
+        if r == 0:
+            return None
+        return Output(_borrowed(data, length.value), flow.value, _text(host.value or b""),
+                      port.value)
+
     def outputs(self) -> list:
-        """Drains the messages to send, as Output(data, flow, host, port) tuples: use
-        the flow while it is open (0: none), else the address."""
+        """Drains the messages to send (see next_output)."""
         out = []
-        while True:
-            data = _abi.BytesP()
-            length = ctypes.c_size_t()
-            flow = ctypes.c_uint64()
-            host = ctypes.c_char_p()
-            port = ctypes.c_uint16()
-            r = self._check(lib.pushcore_sip_proxy_next_output(
-                self._h(), ctypes.byref(data), ctypes.byref(length), ctypes.byref(flow),
-                ctypes.byref(host), ctypes.byref(port)), "pushcore_sip_proxy_next_output")
-            if r == 0:
-                return out
-            out.append(Output(_borrowed(data, length.value), flow.value,
-                              _text(host.value or b""), port.value))
+        while (o := self.next_output()) is not None:
+            out.append(o)
+        return out
+
+    def output_failed(self, now_ms: int = 0) -> None:
+        """The output next_output() gave last could not be sent: a forwarded request is
+        rejected with 480 (draft 5.3). PUSHCORE_E_NOT_FOUND when it was not one."""
+        self._check(lib.pushcore_sip_proxy_output_failed(self._h(), _uint("now_ms", now_ms, 64)),
+                    "pushcore_sip_proxy_output_failed")
 
     def events(self) -> list:
         """Drains the events, oldest first."""

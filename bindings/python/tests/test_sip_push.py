@@ -303,6 +303,25 @@ class FlowTest(Registered):
         self.assertEqual(ctx.exception.name, "PUSHCORE_E_NOT_FOUND")
         self.assertEqual(ctx.exception.function, "pushcore_sip_proxy_push_failed")
 
+    def test_unsendable_forward_is_rejected_with_480(self):
+        self.send_message(now=100)
+        self.ua.on_push(200)
+        [register] = self.ua.outputs()
+        self.proxy.receive(register, PHONE_FLOW, *PHONE, now_ms=200)
+        ok = self.proxy.next_output()
+        self.assertEqual(start_line(ok.data), "SIP/2.0 200 OK")
+        with self.assertRaises(PushcoreError) as ctx:
+            self.proxy.output_failed(now_ms=201)  # a response: nothing to undo
+        self.assertEqual(ctx.exception.name, "PUSHCORE_E_NOT_FOUND")
+        forwarded = self.proxy.next_output()
+        self.assertTrue(forwarded.data.startswith(b"MESSAGE "))
+        self.proxy.output_failed(now_ms=202)  # the phone's flow is gone
+        [rejected] = self.proxy.outputs()
+        self.assertEqual(start_line(rejected.data), "SIP/2.0 480 Temporarily Unavailable")
+        self.assertEqual(rejected.flow, CALLER_FLOW)
+        self.assertEqual(header(rejected.data, "Via"),
+                         "SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bKm1")
+
     def test_one_push_for_two_held_requests(self):
         self.send_message(now=100)
         second = MESSAGE.replace(b"z9hG4bKm1", b"z9hG4bKm2").replace(b"Call-ID: m1",

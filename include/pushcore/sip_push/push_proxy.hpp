@@ -98,6 +98,11 @@ class PushProxy {
     Status push_failed(uint64_t binding_id, uint64_t now_ms);
 
     bool next_output(Output& out);
+    // The host could not send the output next_output() gave last (connection gone,
+    // address unreachable). A forwarded request is then rejected with 480 (draft 5.3:
+    // not able to forward the request to the UA -> MUST reject it); other outputs
+    // need nothing. Status::not_found when the last output was not a forwarded request.
+    Status output_failed(uint64_t now_ms);
     bool next_event(Event& out);
     // O(1). May lie before anything is due (the old time of a refreshed binding); an
     // on_timeout() then does nothing but forget that time.
@@ -173,7 +178,13 @@ class PushProxy {
     std::unordered_map<std::string, Forwarded> forwarded_;        // by the caller's branch
     std::unordered_map<std::string, std::string> by_our_branch_;  // our branch -> caller's
     std::deque<std::string> rejected_invites_;  // caller branches whose ACK we absorb
-    std::deque<Output> outputs_;
+    struct Queued {
+        Output out;
+        std::string forwarded;  // the caller's branch when `out` is a forwarded request
+    };
+    std::deque<Queued> outputs_;
+    std::string last_forwarded_;  // of the output next_output() gave last
+    std::string last_forwarded_bytes_;
     std::deque<Event> events_;
 };
 

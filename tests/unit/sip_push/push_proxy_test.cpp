@@ -651,3 +651,32 @@ TEST_CASE("proxy: a Request-URI with push parameters triggers a push (draft 5.3)
     CHECK(only_output(r, kCaller)->status_code == 404);
     CHECK(events(r).empty());
 }
+
+TEST_CASE("proxy: a forwarded request the host cannot send is rejected (draft 5.3)") {
+    PushProxy p = make();
+    register_apns(p);
+    REQUIRE(feed(p, kCaller, request_msg("INVITE", "z9hG4bKof1"), 0) == Status::ok);
+    drain(p);
+    events(p);
+    CHECK(p.output_failed(1) == Status::not_found);  // the last output was the 100
+    REQUIRE(feed(p, kPhone, register_msg(kApnsContact, "", 2), 10) == Status::ok);
+    PushProxy::Output o;
+    REQUIRE(p.next_output(o));  // 200 to the REGISTER
+    CHECK(p.output_failed(11) == Status::not_found);
+    REQUIRE(p.next_output(o));  // the INVITE to the phone: say its flow is gone
+    CHECK(parse(o.bytes)->method == "INVITE");
+    REQUIRE(p.output_failed(12) == Status::ok);
+    Parsed rejected = only_output(p, kCaller);
+    CHECK(rejected->status_code == 480);
+    CHECK(rejected->count(sip::HeaderId::via) == 1);  // the caller's own Via, not ours
+    CHECK(header(rejected, "Via") == "SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bKof1");
+    auto ev = events(p);
+    REQUIRE(ev.size() == 2);
+    CHECK(ev[0].type == Event::Type::binding_updated);  // the re-REGISTER
+    CHECK(ev[1].type == Event::Type::request_rejected);
+    CHECK(ev[1].code == 480);
+    std::string ack = request_msg("ACK", "z9hG4bKof1");
+    REQUIRE(feed(p, kCaller, ack, 20) == Status::ok);
+    CHECK(drain(p).empty());  // absorbed
+    CHECK(p.output_failed(21) == Status::not_found);
+}
