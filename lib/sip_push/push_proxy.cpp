@@ -135,17 +135,9 @@ Status PushProxy::on_request(const Peer& from, const sip::Message& m, uint64_t n
             if (it->branch != branch || !it->invite) continue;
             // RFC 3261 16.10: 200 to the CANCEL, 487 to the held INVITE.
             respond(from, m, 200);
-            sip::Message invite;
-            Error ignored;
-            std::string raw = it->raw;
-            Peer caller = it->from;
+            Held invite = std::move(*it);
             held_.erase(it);
-            if (sip::parse_datagram(raw, invite, sip::Limits{}, ignored) == Status::ok)
-                respond(caller, invite, 487);
-            Event ev;
-            ev.type = Event::Type::request_rejected;
-            ev.code = 487;
-            events_.push_back(std::move(ev));
+            reject(invite, 487);
             return Status::ok;
         }
         auto f = forwarded_.find(branch);
@@ -478,18 +470,27 @@ void PushProxy::reject_held(uint64_t binding_id, uint16_t code, uint64_t now_ms)
             ++it;
             continue;
         }
-        sip::Message m;
-        Error err;
-        if (sip::parse_datagram(it->raw, m, sip::Limits{}, err) == Status::ok)
-            respond(it->from, m, code);
-        Event ev;
-        ev.type = Event::Type::request_rejected;
-        ev.binding_id = binding_id;
-        ev.aor = it->aor;
-        ev.code = code;
-        events_.push_back(std::move(ev));
+        reject(*it, code);
         it = held_.erase(it);
     }
+}
+
+void PushProxy::reject(const Peer& to, const sip::Message& request, uint16_t code,
+                       uint64_t binding_id, const std::string& aor) {
+    respond(to, request, code);
+    Event ev;
+    ev.type = Event::Type::request_rejected;
+    ev.binding_id = binding_id;
+    ev.aor = aor;
+    ev.code = code;
+    events_.push_back(std::move(ev));
+}
+
+void PushProxy::reject(const Held& held, uint16_t code) {
+    sip::Message m;
+    Error err;
+    if (sip::parse_datagram(held.raw, m, sip::Limits{}, err) == Status::ok)
+        reject(held.from, m, code, held.binding_id, held.aor);
 }
 
 void PushProxy::schedule(const Binding& b) {
@@ -658,11 +659,7 @@ Status PushProxy::output_failed(uint64_t now_ms) {
     Peer caller = f->second.from;
     by_our_branch_.erase(f->second.branch);
     forwarded_.erase(f);
-    respond(caller, m, 480);
-    Event ev;
-    ev.type = Event::Type::request_rejected;
-    ev.code = 480;
-    events_.push_back(std::move(ev));
+    reject(caller, m, 480, 0, {});
     return Status::ok;
 }
 

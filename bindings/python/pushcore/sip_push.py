@@ -379,6 +379,18 @@ class Event:
         return f"Event({name}, {self.fields!r})"
 
 
+def _drain_bytes(handle, next_fn, name: str) -> list:
+    """Calls next_fn(h, &data, &len) until it returns 0; copies each borrowed buffer."""
+    out = []
+    while True:
+        data = _abi.BytesP()
+        length = ctypes.c_size_t()
+        r = handle._check(next_fn(handle._h(), ctypes.byref(data), ctypes.byref(length)), name)
+        if r == 0:
+            return out
+        out.append(_borrowed(data, length.value))
+
+
 def _drain_events(handle, next_event, function: str) -> list:
     events = []
     while True:
@@ -413,16 +425,7 @@ class SipFramer(_Handle):
         buf, n = _in_bytes("data", data)
         self._check(lib.pushcore_sip_framer_receive(self._h(), buf, n),
                     "pushcore_sip_framer_receive")
-        messages = []
-        while True:
-            msg = _abi.BytesP()
-            length = ctypes.c_size_t()
-            r = self._check(lib.pushcore_sip_framer_next(self._h(), ctypes.byref(msg),
-                                                         ctypes.byref(length)),
-                            "pushcore_sip_framer_next")
-            if r == 0:
-                return messages
-            messages.append(_borrowed(msg, length.value))
+        return _drain_bytes(self, lib.pushcore_sip_framer_next, "pushcore_sip_framer_next")
 
     def end(self) -> None:
         """The peer closed the stream: raises PUSHCORE_E_TRUNCATED if it stopped inside
@@ -640,16 +643,7 @@ class SipUa(_Handle):
 
     def outputs(self) -> list:
         """Drains the messages to send to the registrar, oldest first."""
-        out = []
-        while True:
-            data = _abi.BytesP()
-            length = ctypes.c_size_t()
-            r = self._check(lib.pushcore_sip_ua_next_output(self._h(), ctypes.byref(data),
-                                                            ctypes.byref(length)),
-                            "pushcore_sip_ua_next_output")
-            if r == 0:
-                return out
-            out.append(_borrowed(data, length.value))
+        return _drain_bytes(self, lib.pushcore_sip_ua_next_output, "pushcore_sip_ua_next_output")
 
     def events(self) -> list:
         """Drains the events, oldest first."""

@@ -153,6 +153,10 @@ class PushProxy {
                  const std::vector<std::pair<std::string, std::string>>& headers = {});
     void release_held(const Binding& b, uint64_t now_ms);
     void reject_held(uint64_t binding_id, uint16_t code, uint64_t now_ms);
+    // Answers a request this proxy will not carry further, and tells the host.
+    void reject(const Peer& to, const sip::Message& request, uint16_t code, uint64_t binding_id,
+                const std::string& aor);
+    void reject(const Held& held, uint16_t code);
     void remove_binding(const std::string& aor, size_t index, uint64_t now_ms);
     void schedule(const Binding& b);
     Status hold(const Peer& from, const sip::Message& m, uint64_t id, const std::string& aor,
