@@ -57,6 +57,9 @@ typedef enum pushcore_status {
     PUSHCORE_E_PUSH_INFO_MISSING = -120,         /* pn-provider/pn-prid/pn-param absent */
     PUSHCORE_E_PUSH_INFO_INVALID = -121,         /* present but wrong for the provider */
     PUSHCORE_E_PUSH_PROVIDER_UNSUPPORTED = -122, /* pn-provider not in the registry */
+    PUSHCORE_E_HTTP2 = -130,                     /* HTTP/2 framing or protocol error */
+    PUSHCORE_E_BAD_JSON = -131,                  /* malformed or mistyped JSON body */
+    PUSHCORE_E_TLS = -132,                       /* TLS handshake or record failure */
 
     /* Resource limits (all configurable). */
     PUSHCORE_E_LIMIT_HEADER_BYTES = -200,
@@ -65,6 +68,10 @@ typedef enum pushcore_status {
     PUSHCORE_E_LIMIT_BINDINGS = -203,
     PUSHCORE_E_LIMIT_HELD_REQUESTS = -204,
     PUSHCORE_E_NO_MEMORY = -205,
+    PUSHCORE_E_LIMIT_STREAMS = -206,       /* concurrent HTTP/2 streams */
+    PUSHCORE_E_LIMIT_STORE = -207,         /* stored messages or bytes (per subscription or total) */
+    PUSHCORE_E_RATE_LIMITED = -208,        /* a subscription's send rate */
+    PUSHCORE_E_LIMIT_SUBSCRIPTIONS = -209, /* subscriptions in the store */
 
     /* Fatal: the handle cannot be used any more; free it. */
     PUSHCORE_E_INTERNAL = -300

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 dir=${1:-build-firmware}
 cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=MinSizeRel -DBUILD_SHARED_LIBS=OFF \
-  -DPUSHCORE_USE_OPENSSL=OFF -DPUSHCORE_BUILD_TESTS=OFF -DPUSHCORE_BUILD_EXAMPLES=OFF \
+  -DPUSHCORE_USE_OPENSSL=OFF -DPUSHCORE_WITH_WEB_PUSH=OFF -DPUSHCORE_BUILD_TESTS=OFF -DPUSHCORE_BUILD_EXAMPLES=OFF \
   -DCMAKE_CXX_FLAGS="-ffunction-sections -fdata-sections" >/dev/null
 cmake --build "$dir" -j "$(nproc)" >/dev/null
 flags=(-Os -std=c99 -ffunction-sections -fdata-sections -Iinclude -I"$dir/include")
