@@ -9,5 +9,8 @@
 #if PUSHCORE_WITH_SIP_PUSH
 #include "pushcore/sip_push.h"
 #endif
+#if PUSHCORE_WITH_WEB_PUSH
+#include "pushcore/web_push.h"
+#endif
 
 #endif /* PUSHCORE_H */
