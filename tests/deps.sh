@@ -15,4 +15,7 @@ pushcore_deps() {
 }
 
 # What every build needs.
-PUSHCORE_BUILD_DEPS=(cmake make g++ pkg-config binutils python3 libssl-dev doctest-dev)
+PUSHCORE_BUILD_DEPS=(cmake make g++ pkg-config binutils python3 libssl-dev doctest-dev
+                     libnghttp2-dev rapidjson-dev)
+# Peers the interop tests drive (tests/interop).
+PUSHCORE_INTEROP_DEPS=(sip-tester nghttp2-client python3-h2 curl nodejs)  # npm comes with nodejs here

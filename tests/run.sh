@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tests/deps.sh
-pushcore_deps "${PUSHCORE_BUILD_DEPS[@]}" sip-tester
+pushcore_deps "${PUSHCORE_BUILD_DEPS[@]}" "${PUSHCORE_INTEROP_DEPS[@]}"
 jobs=$(nproc)
 
 build() {  # build PRESET (CMakePresets.json)
