@@ -163,6 +163,19 @@ struct ServerConnection::H2 {
         return 0;
     }
 
+    // nghttp2 answers a connection error itself with GOAWAY (RFC 9113 5.4.1); seeing one
+    // with an error code go out is how this connection learns it is finished.
+    static int on_frame_send(nghttp2_session*, const nghttp2_frame* frame, void* ud) {
+        H2& h = self(ud);
+        if (frame->hd.type == NGHTTP2_GOAWAY && frame->goaway.error_code != NGHTTP2_NO_ERROR) {
+            h.conn.closing_ = true;
+            if (h.conn.err_.status == Status::ok)
+                h.conn.err_.fail(Status::http2, nghttp2_http2_strerror(frame->goaway.error_code),
+                                 0);
+        }
+        return 0;
+    }
+
     static ssize_t read_body(nghttp2_session*, int32_t stream_id, uint8_t* buf, size_t length,
                              uint32_t* flags, nghttp2_data_source*, void* ud) {
         H2& h = self(ud);
@@ -189,6 +202,7 @@ Status ServerConnection::H2::start() {
     nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, on_data_chunk);
     nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, on_frame_recv);
     nghttp2_session_callbacks_set_on_stream_close_callback(cbs, on_stream_close);
+    nghttp2_session_callbacks_set_on_frame_send_callback(cbs, on_frame_send);
     int rv = nghttp2_session_server_new(&session, cbs, this);
     nghttp2_session_callbacks_del(cbs);
     if (rv != 0) return Status::no_memory;
@@ -305,7 +319,7 @@ Status ServerConnection::receive(const uint8_t* data, size_t len, uint64_t now_m
         return err_.fail(Status::http2, nghttp2_strerror(static_cast<int>(rv)), 0);
     }
     h2_->flush();
-    return Status::ok;
+    return err_.status;
 }
 
 Status ServerConnection::receive_http1(const uint8_t* data, size_t len) {
