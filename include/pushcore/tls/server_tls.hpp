@@ -21,7 +21,7 @@ namespace pushcore::tls {
 
 // Certificate chain + key, shared by every connection (an SSL_CTX).
 class ServerContext {
-public:
+  public:
     // PEM text: the certificate chain (leaf first) and its private key. Status::tls with a
     // reason when OpenSSL refuses either or they do not match.
     static std::shared_ptr<ServerContext> from_pem(std::string_view cert_chain_pem,
@@ -32,14 +32,14 @@ public:
 
     SSL_CTX* native() const noexcept { return ctx_; }
 
-private:
+  private:
     explicit ServerContext(SSL_CTX* ctx) : ctx_(ctx) {}
     SSL_CTX* ctx_;
 };
 
 // One connection's TLS state.
 class ServerSession {
-public:
+  public:
     explicit ServerSession(std::shared_ptr<ServerContext> ctx);
     ~ServerSession();
     ServerSession(const ServerSession&) = delete;
@@ -69,16 +69,20 @@ public:
     bool closed() const noexcept;
     const Error& error() const noexcept { return err_; }
 
-private:
-    void pump();  // moves bytes between SSL and the buffers
+  private:
+    Status pump();                    // drives the handshake and reads; then flush()
+    Status flush();                   // writes plain_out_ once the handshake is done
+    Status fail(const char* reason);  // records err_, closes, keeps any alert
+    void collect();                   // moves the write BIO's bytes to cipher_out_
 
     std::shared_ptr<ServerContext> ctx_;
     SSL* ssl_ = nullptr;
-    BIO* in_ = nullptr;   // ciphertext from the peer (owned by ssl_)
-    BIO* out_ = nullptr;  // ciphertext to the peer (owned by ssl_)
-    std::string plain_in_;   // decrypted, not yet consumed
-    std::string plain_out_;  // waiting for the handshake
-    std::string cipher_out_;
+    BIO* in_ = nullptr;     // ciphertext from the peer (owned by ssl_)
+    BIO* out_ = nullptr;    // ciphertext to the peer (owned by ssl_)
+    std::string plain_in_;  // decrypted; consumed up to plain_pos_
+    size_t plain_pos_ = 0;
+    std::string plain_out_;   // waiting for the handshake
+    std::string cipher_out_;  // consumed up to cipher_pos_
     size_t cipher_pos_ = 0;
     Error err_;
     bool closed_ = false;
