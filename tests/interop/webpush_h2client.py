@@ -11,6 +11,7 @@ is self-signed and is not verified), keeps server pushes, and answers flow contr
     pushed = c.streams[g.pushes[0]]              # .request_headers, .status, .body
 """
 
+import re
 import socket
 import ssl
 import time
@@ -19,6 +20,19 @@ import urllib.parse
 import h2.config
 import h2.connection
 import h2.events
+
+
+def links(stream):
+    """{rel: target} from a response's Link fields ('<target>; rel="rel"')."""
+    out = {}
+    for name, value in stream.header_list:
+        if name != "link":
+            continue
+        for part in value.split(","):
+            m = re.match(r'\s*<([^>]*)>\s*;\s*rel="?([^";]+)"?', part)
+            if m:
+                out[m.group(2)] = m.group(1)
+    return out
 
 
 class Stream:

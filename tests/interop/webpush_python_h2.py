@@ -31,7 +31,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 try:
-    from webpush_h2client import H2Client
+    from webpush_h2client import H2Client, links
 except ImportError as e:
     print("FAIL: %s: python-h2 is missing; run with /usr/bin/python3 and install the Debian "
           "package python3-h2 (tests/run.sh does)" % e)
@@ -57,19 +57,6 @@ class Checks:
                                         "" if detail is None else " -- got %r" % (detail,)))
         self.passed += 1
         print("PASS: %s: %s" % (self.label, what))
-
-
-def links(stream):
-    """{rel: target} from a response's Link fields ('<target>; rel="rel"')."""
-    out = {}
-    for name, value in stream.header_list:
-        if name != "link":
-            continue
-        for part in value.split(","):
-            m = re.match(r'\s*<([^>]*)>\s*;\s*rel="?([^";]+)"?', part)
-            if m:
-                out[m.group(2)] = m.group(1)
-    return out
 
 
 def path_of(url):
