@@ -97,6 +97,7 @@ struct PushService::Impl {
     };
     struct Conn {
         std::unique_ptr<http::ServerConnection> http;
+        std::unique_ptr<tls::ServerSession> tls;  // set when the service does TLS
         std::vector<int32_t> held;
         bool ready = false;  // queued in ready_
     };
@@ -797,12 +798,34 @@ PushService::ConnectionId PushService::open(http::Protocol protocol, uint64_t no
     return id;
 }
 
+PushService::ConnectionId PushService::open_tls(uint64_t now_ms) {
+    if (!impl_->cfg.tls) return 0;
+    ConnectionId id = impl_->next_id++;
+    Impl::Conn& c = impl_->conns[id];
+    c.tls = std::make_unique<tls::ServerSession>(impl_->cfg.tls);
+    // ALPN h2 still starts with the client preface (RFC 9113 3.3), so detection serves both.
+    c.http =
+        std::make_unique<http::ServerConnection>(impl_->cfg.limits, http::Protocol::detect, now_ms);
+    return id;
+}
+
 Status PushService::receive(ConnectionId id, const uint8_t* data, size_t len, uint64_t now_ms) {
-    http::ServerConnection* h = impl_->connection(id);
-    if (!h) return Status::not_found;
-    Status st = h->receive(data, len, now_ms);
+    auto it = impl_->conns.find(id);
+    if (it == impl_->conns.end()) return Status::not_found;
+    Impl::Conn& c = it->second;
+    Status st;
+    if (c.tls) {
+        st = c.tls->receive(data, len);
+        std::string_view plain = c.tls->plaintext();
+        Status hs =
+            c.http->receive(reinterpret_cast<const uint8_t*>(plain.data()), plain.size(), now_ms);
+        c.tls->consume_plaintext(plain.size());
+        if (st == Status::ok) st = hs;
+    } else {
+        st = c.http->receive(data, len, now_ms);
+    }
     impl_->drain_events(id, now_ms);
-    if (!h->output().empty()) impl_->mark_ready(id);
+    if (!output(id).empty()) impl_->mark_ready(id);
     return st;
 }
 
@@ -824,17 +847,35 @@ void PushService::close(ConnectionId id) {
 }
 
 std::string_view PushService::output(ConnectionId id) {
-    http::ServerConnection* h = impl_->connection(id);
-    return h ? h->output() : std::string_view();
+    auto it = impl_->conns.find(id);
+    if (it == impl_->conns.end()) return {};
+    Impl::Conn& c = it->second;
+    if (!c.tls) return c.http->output();
+    // Whatever HTTP produced since the last call is encrypted now; once HTTP is done with
+    // the connection, close_notify follows its last bytes.
+    std::string_view plain = c.http->output();
+    if (!plain.empty()) {
+        c.tls->send(reinterpret_cast<const uint8_t*>(plain.data()), plain.size());
+        c.http->consume_output(plain.size());
+    }
+    if (c.http->want_close() && !c.tls->closed()) c.tls->close();
+    return c.tls->ciphertext();
 }
 
 void PushService::consume_output(ConnectionId id, size_t n) {
-    if (http::ServerConnection* h = impl_->connection(id)) h->consume_output(n);
+    auto it = impl_->conns.find(id);
+    if (it == impl_->conns.end()) return;
+    if (it->second.tls)
+        it->second.tls->consume_ciphertext(n);
+    else
+        it->second.http->consume_output(n);
 }
 
 bool PushService::want_close(ConnectionId id) const {
     auto it = impl_->conns.find(id);
-    return it == impl_->conns.end() || it->second.http->want_close();
+    if (it == impl_->conns.end()) return true;
+    if (it->second.tls) return it->second.tls->closed();
+    return it->second.http->want_close();
 }
 
 bool PushService::next_ready(ConnectionId& id) {

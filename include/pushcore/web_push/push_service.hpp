@@ -28,6 +28,7 @@
 #include "pushcore/core/random.hpp"
 #include "pushcore/core/status.hpp"
 #include "pushcore/http/server_connection.hpp"
+#include "pushcore/tls/server_tls.hpp"
 #include "pushcore/web_push/store.hpp"
 
 namespace pushcore::web_push {
@@ -64,6 +65,8 @@ struct ServiceConfig {
     std::function<void(LogLevel, std::string_view)> log;
     // The store; nullptr: a MemoryStore the service owns.
     Store* store = nullptr;
+    // Certificate and key for open_tls(); nullptr when the host does TLS itself or none.
+    std::shared_ptr<tls::ServerContext> tls;
 };
 
 class PushService {
@@ -76,6 +79,9 @@ class PushService {
 
     // A socket was accepted: returns its id (never 0). `protocol`: detect, or what ALPN chose.
     ConnectionId open(http::Protocol protocol, uint64_t now_ms);
+    // A socket whose TLS the service terminates (config.tls): receive() takes and output()
+    // gives ciphertext. Returns 0 when the config has no TLS context.
+    ConnectionId open_tls(uint64_t now_ms);
     // Bytes read from the connection. An error means the connection is done: flush its
     // output, then close() it. Routing may give other connections output: see next_ready().
     Status receive(ConnectionId id, const uint8_t* data, size_t len, uint64_t now_ms);
