@@ -21,8 +21,11 @@ struct JsonMessage {
 // Parses the body. Status::bad_json with a reason and byte offset when it is not one
 // well-formed JSON object (seed 5: "MUST return a 400 ... malformed JSON"), when
 // "message" is not an object, "request_receipt" not a boolean, "time_to_live" not a
-// non-negative number, or a member appears twice. Unknown members are ignored. Nesting
-// deeper than `max_depth` is refused so no input can exhaust the stack.
+// non-negative number, or a member appears twice (at any level). Unknown members are
+// ignored. Nesting deeper than `max_depth` (the top-level object is depth 1) is refused,
+// and the reader is iterative, so no input can exhaust the stack. Numbers in "message" are
+// copied as written; time_to_live is rounded down. Invalid UTF-8, including an escaped
+// lone surrogate, is refused. `out` is replaced only on success.
 Status parse_json_message(std::string_view body, JsonMessage& out, Error& err,
                           unsigned max_depth = 32);
 
