@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <deque>
+#include <set>
 
 #include "pushcore/core/base64url.hpp"
 #include "pushcore/text/grammar.hpp"
@@ -109,7 +110,7 @@ struct PushService::Impl {
         double tokens;
         uint64_t stamp_ms;
     };
-    enum class TimerKind : uint8_t { subscription, message, receipt_subscription };
+    enum class TimerKind : uint8_t { subscription, receipt_subscription };
     struct Timer {
         uint64_t at;
         TimerKind kind;
@@ -129,6 +130,9 @@ struct PushService::Impl {
     std::unordered_set<Token, TokenHash> in_flight;  // pushed, not yet acknowledged
     std::unordered_map<Token, Bucket, TokenHash> buckets;
     std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers;
+    // Message expiries: a set, so an acknowledged message takes its timer with it and a
+    // busy service does not pile up dead entries until their TTL.
+    std::set<std::pair<uint64_t, Token>> message_timers;
     std::vector<Token> scratch;
 
     Impl(ServiceConfig c, Store& st) : cfg(std::move(c)), store(st) {}
@@ -301,6 +305,13 @@ struct PushService::Impl {
         const SubscriptionRecord* sub = live_subscription(store.subscription_by_push(push_id), now);
         if (!sub) return gone(c, req, now);
         const Token sub_id = sub->id;
+        // Seed 8.4: the rate is checked first, so a flood costs as little as possible.
+        uint32_t retry_after = 0;
+        if (!rate_allows(sub_id, now, retry_after)) {
+            Response r = plain(429, "send rate limit for this subscription reached");
+            r.add("retry-after", std::to_string(retry_after));
+            return respond(c, req, std::move(r), now);
+        }
 
         MessageRecord msg;
         msg.subscription = sub_id;
@@ -383,19 +394,16 @@ struct PushService::Impl {
                 if (!new_token(rs.id))
                     return respond(c, req, plain(500, "random source failed"), now);
                 rs.subscription = sub_id;
-                rs.expires_ms = store.subscription(sub_id)->expires_ms;
+                // One per message: it lives until the message's receipt can have been
+                // fetched (an hour past its TTL), not as long as the subscription.
+                rs.expires_ms =
+                    std::min(store.subscription(sub_id)->expires_ms,
+                             now + (uint64_t{std::min(ttl, cfg.max_ttl_s)} + 3600) * 1000);
                 if (store.add_receipt_subscription(rs) != Status::ok)
                     return respond(c, req, plain(500, "store refused the receipt"), now);
                 timers.push({rs.expires_ms, TimerKind::receipt_subscription, rs.id});
                 msg.receipt = rs.id;
             }
-        }
-
-        uint32_t retry_after = 0;
-        if (!rate_allows(sub_id, now, retry_after)) {
-            Response r = plain(429, "send rate limit for this subscription reached");
-            r.add("retry-after", std::to_string(retry_after));
-            return respond(c, req, std::move(r), now);
         }
 
         // RFC 8030 5.4: a message with a topic replaces an undelivered one with the same topic.
@@ -444,7 +452,7 @@ struct PushService::Impl {
         if (ttl == 0 && !in_flight.count(msg_id))
             drop_message(msg_id, now, "TTL 0, not delivered");
         else
-            timers.push({now + uint64_t{ttl} * 1000, TimerKind::message, msg_id});
+            message_timers.insert({now + uint64_t{ttl} * 1000, msg_id});
     }
 
     // --- delivery (seed 6) ------------------------------------------------------------
@@ -594,8 +602,7 @@ struct PushService::Impl {
         const MessageRecord* m = store.message(msg_id);
         if (!m) return respond(c, req, plain(404, "no such message"), now);
         if (m->has_receipt) queue_receipt(m->receipt, msg_id, 204, now);
-        in_flight.erase(msg_id);
-        store.remove_message(msg_id);
+        forget_message(*m);
         Response r;
         r.status = 204;
         respond(c, req, std::move(r), now);
@@ -608,9 +615,15 @@ struct PushService::Impl {
         if (!m) return;
         if (m->has_receipt)
             queue_receipt(m->receipt, msg_id, m->form == Form::seed_json ? 504 : 410, now);
-        in_flight.erase(msg_id);
-        store.remove_message(msg_id);
+        forget_message(*m);
         log(LogLevel::debug, std::string("message dropped: ") + why);
+    }
+
+    void forget_message(const MessageRecord& m) {
+        const Token id = m.id;
+        message_timers.erase({m.expires_ms, id});
+        in_flight.erase(id);
+        store.remove_message(id);
     }
 
     void queue_receipt(const Token& rs, const Token& msg_id, int status, uint64_t now) {
@@ -713,11 +726,6 @@ struct PushService::Impl {
             case TimerKind::subscription: {
                 const SubscriptionRecord* s = store.subscription(t.id);
                 if (s && s->expires_ms <= now) end_subscription(t.id, now);
-                break;
-            }
-            case TimerKind::message: {
-                const MessageRecord* m = store.message(t.id);
-                if (m && m->expires_ms <= now) drop_message(t.id, now, "expired");
                 break;
             }
             case TimerKind::receipt_subscription: {
@@ -892,6 +900,7 @@ bool PushService::next_ready(ConnectionId& id) {
 
 uint64_t PushService::next_deadline() const {
     uint64_t at = impl_->timers.empty() ? PUSHCORE_NO_DEADLINE : impl_->timers.top().at;
+    if (!impl_->message_timers.empty()) at = std::min(at, impl_->message_timers.begin()->first);
     for (const auto& [id, c] : impl_->conns) at = std::min(at, c.http->next_deadline());
     return at;
 }
@@ -901,6 +910,11 @@ void PushService::on_timeout(uint64_t now_ms) {
         Impl::Timer t = impl_->timers.top();
         impl_->timers.pop();
         impl_->fire(t, now_ms);
+    }
+    while (!impl_->message_timers.empty() && impl_->message_timers.begin()->first <= now_ms) {
+        const Token id = impl_->message_timers.begin()->second;
+        impl_->message_timers.erase(impl_->message_timers.begin());
+        impl_->drop_message(id, now_ms, "expired");
     }
     for (auto& [id, c] : impl_->conns)
         if (c.http->next_deadline() <= now_ms) {

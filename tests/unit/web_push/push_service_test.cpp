@@ -595,3 +595,17 @@ TEST_CASE("web_push service: config is checked") {
     CHECK(bad([](ServiceConfig& c) { c.subscribe_path = "/p/x"; }));
     CHECK(bad([](ServiceConfig& c) { c.subscribe_path = "sub"; }));
 }
+
+TEST_CASE("web_push service: an acknowledged message takes its expiry timer with it") {
+    PushNet net;
+    H2Client& ua = net.h2();
+    Sub sub = subscribe(net, ua);
+    const uint64_t sub_expiry = net.now + 864000ull * 1000;
+    CHECK(net.service->next_deadline() == sub_expiry);
+    int32_t get = ua.request("GET", sub.path);
+    net.pump();
+    REQUIRE(send_rfc(net, ua, sub, "x").status == 201);
+    CHECK(net.service->next_deadline() == net.now + 60000);
+    CHECK(status_of_delete(net, ua, pushes_on(ua, get).at(0)->promised_path) == 204);
+    CHECK(net.service->next_deadline() == sub_expiry);
+}
