@@ -500,6 +500,10 @@ class Server {
             if (n < 0) {
                 if (errno == EINTR) continue;
                 if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                    if (!c.pending)
+                        logf(PUSHCORE_LOG_DEBUG,
+                             "connection %" PRIu64 ": socket full, %zu bytes wait for POLLOUT", id,
+                             len);
                     c.pending = true;
                     return;
                 }

@@ -16,6 +16,8 @@ and an application server connection:
   receipt); Prefer: wait=0 with a stored message (pushed, then 200); 400 without TTL;
   4096 bytes accepted and 413 above --max-message-bytes; 429 after the burst; DELETE of
   the subscription (204, a pushed 410 for it, the held GET ended 410, sends then 410).
+Then, with --max-message-bytes 1000000, a user agent that stops reading while 6 x 900 kB
+are pushed to it (the example's partial writes and POLLOUT) gets everything intact.
 Prints "N checks passed"; exit status 0 = pass.
 """
 
@@ -31,6 +33,8 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 try:
+    import h2
+    import h2.settings
     from webpush_h2client import H2Client, links
 except ImportError as e:
     print("FAIL: %s: python-h2 is missing; run with /usr/bin/python3 and install the Debian "
@@ -255,11 +259,41 @@ def scenario(base, check):
     app.close()
 
 
+def slow_reader(base, check, log):
+    """The service's partial writes: a user agent with large HTTP/2 windows holds six
+    subscriptions on one connection and stops reading while 6 x 900 kB are pushed to it,
+    more than the kernel's socket buffers take; it then reads everything intact."""
+    ua = H2Client(base, timeout=20)
+    big = 2 ** 31 - 1
+    ua.conn.update_settings({h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: big})
+    ua.conn.increment_flow_control_window(big - 65535)
+    ua.flush()
+    app = H2Client(base, timeout=20)
+    held, bodies = [], []
+    for _ in range(6):
+        s = ua.fetch("POST", "/subscribe")
+        held.append(ua.request("GET", path_of(s.headers["location"])))
+        bodies.append((links(s)[REL_PUSH], os.urandom(900000)))
+    ua.sync()
+    statuses = [app.fetch("POST", push, [("ttl", "60")], body).status for push, body in bodies]
+    check(statuses == [201] * 6, "6 sends of 900 kB (--max-message-bytes 1000000) -> 201",
+          statuses)
+    time.sleep(1)  # the user agent reads nothing meanwhile
+    ua.pump(lambda: all(h.pushes and ua.streams[h.pushes[0]].done for h in held), timeout=30)
+    got = [bytes(ua.streams[h.pushes[0]].body) if h.pushes else b"" for h in held]
+    check(got == [body for _, body in bodies],
+          "a user agent that stopped reading gets all 6 x 900 kB pushed intact")
+    log.seek(0)
+    stalls = log.read().count(b"socket full")
+    print("      (the service found the socket full %d time(s) and waited for POLLOUT)" % stalls)
+    ua.close()
+    app.close()
+
+
 def main():
     if len(sys.argv) != 2 or not os.access(sys.argv[1], os.X_OK):
         print("FAIL: usage: %s PATH/TO/webpush-service" % sys.argv[0])
         return 1
-    import h2
     print("python %s, h2 %s" % (sys.version.split()[0], h2.__version__))
     total = 0
     with tempfile.TemporaryFile() as log:
@@ -275,6 +309,16 @@ def main():
                     status = service.stop()
                 check(status == 0, "SIGTERM: webpush-service exited with status 0", status)
                 total += check.passed
+            # Partial writes (EAGAIN, POLLOUT) in the example itself.
+            service = Service(sys.argv[1], ["--plaintext", "--max-message-bytes", "1000000"], log)
+            check = Checks("slow reader")
+            try:
+                print("-- slow reader: webpush-service at %s" % service.url)
+                slow_reader(service.url, check, log)
+            finally:
+                status = service.stop()
+            check(status == 0, "SIGTERM: webpush-service exited with status 0", status)
+            total += check.passed
         except Exception as e:  # a failed check, a timeout, a refused connection
             print("FAIL: %s: %s" % (type(e).__name__, e))
             log.seek(0)
