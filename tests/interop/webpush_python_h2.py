@@ -4,7 +4,7 @@ implementation this project did not write. Run with /usr/bin/python3 (the Debian
 has h2). Usage: webpush_python_h2.py PATH/TO/webpush-service
 
 Starts the service on 127.0.0.1 (port chosen by the system) with --max-message-bytes 4096
---rate-limit 60:5, first plaintext (h2c with prior knowledge), then TLS (ALPN h2, the
+--rate-limit 60:10, first plaintext (h2c with prior knowledge), then TLS (ALPN h2, the
 example's self-signed certificate, not verified), and checks, with a user agent connection
 and an application server connection:
   subscribe (201, Location, both Links, Cache-Control); Prefer: wait=0 on an empty
@@ -226,12 +226,12 @@ def scenario(base, check):
     big = app.fetch("POST", push, [("ttl", "60")], b"x" * 4097)
     check(big.status == 413, "4097-byte message with --max-message-bytes 4096 -> 413", big)
 
-    # 429: --rate-limit 60:5 lets a fresh subscription take 5 sends at once, not 6.
+    # 429: --rate-limit 60:10 lets a fresh subscription take 10 sends at once, not 11.
     s3 = ua.fetch("POST", "/subscribe")
     push3 = links(s3)[REL_PUSH]
-    answers = [app.fetch("POST", push3, [("ttl", "60")], b"burst %d" % i) for i in range(6)]
-    check([x.status for x in answers] == [201] * 5 + [429],
-          "6 sends at once with --rate-limit 60:5 -> 201 x5, then 429",
+    answers = [app.fetch("POST", push3, [("ttl", "60")], b"burst %d" % i) for i in range(11)]
+    check([x.status for x in answers] == [201] * 10 + [429],
+          "11 sends at once with --rate-limit 60:10 -> 201 x10, then 429",
           [x.status for x in answers])
     check(answers[-1].headers.get("retry-after", "").isdigit(), "429 carries Retry-After",
           answers[-1].headers)
@@ -300,7 +300,7 @@ def main():
         try:
             for label, options in (("plaintext", ["--plaintext"]), ("tls", [])):
                 service = Service(sys.argv[1], options + ["--max-message-bytes", "4096",
-                                                          "--rate-limit", "60:5"], log)
+                                                          "--rate-limit", "60:10"], log)
                 check = Checks(label)
                 try:
                     print("-- %s: webpush-service at %s" % (label, service.url))
