@@ -53,3 +53,9 @@ if hasattr(lib, "pushcore_sip_ua_new"):
     from .sip_push import *  # noqa: F401,F403  (the names in sip_push.__all__)
 
     __all__ += sip_push.__all__
+
+if hasattr(lib, "pushcore_push_service_new"):
+    from . import web_push
+    from .web_push import *  # noqa: F401,F403  (the names in web_push.__all__)
+
+    __all__ += web_push.__all__
