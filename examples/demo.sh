@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# The SIP push demo over loopback (draft-ietf-sipcore-sip-push-04, RFC 8599):
+# Demos over loopback, each shown as a transcript. Usage: examples/demo.sh [sip|webpush]
+# (default: both). Builds in build-demo; installs missing Debian packages itself.
+#
+# sip: the SIP push demo (draft-ietf-sipcore-sip-push-04, RFC 8599):
 #   1. sip-push-proxy starts: registrar for any domain, stand-in push service (PNS);
 #   2. sip-push-phone registers alice with FCM push parameters (pn-provider/param/prid);
 #   3. a caller (a few lines of Python below) sends an INVITE to alice: the proxy holds it
@@ -9,16 +12,43 @@
 #      ACK and, after a second, BYE straight to the phone's Contact (the proxy does not
 #      Record-Route);
 #   5. the phone unregisters and everything stops.
-# Builds in build-demo; installs missing Debian packages itself. Usage: examples/demo.sh
+#
+# webpush: the Web Push service (draft-damaggio-webpush-http2-00, RFC 8030):
+#   1. webpush-service starts in plaintext: HTTP/2 with prior knowledge and HTTP/1.1 on one
+#      port;
+#   2. a user agent (nghttp, HTTP/2) subscribes and holds GET on its subscription;
+#   3. an application server (curl, HTTP/1.1) sends a message with TTL to the push
+#      resource: the user agent gets it as an HTTP/2 server push (PUSH_PROMISE /m/{id});
+#   4. the application server sends in the draft's JSON form asking for a receipt (the user
+#      agent gets that message too) and holds GET on the receipt subscription the answer
+#      links (nghttp);
+#   5. the user agent acknowledges both (DELETE /m/{id}): the receipt is pushed to the
+#      application server;
+#   6. the user agent unsubscribes: its GET ends with 410; the service stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+what=${1:-all}
+case $what in
+  sip | webpush | all) ;;
+  *) echo "usage: $0 [sip|webpush]" >&2; exit 2 ;;
+esac
 source tests/deps.sh
-pushcore_deps "${PUSHCORE_BUILD_DEPS[@]}" sip-tester
+deps=("${PUSHCORE_BUILD_DEPS[@]}")
+targets=()
+if [ "$what" != webpush ]; then
+  deps+=(sip-tester)
+  targets+=(sip-push-proxy sip-push-phone)
+fi
+if [ "$what" != sip ]; then
+  deps+=(nghttp2-client curl)
+  targets+=(webpush-service)
+fi
+pushcore_deps "${deps[@]}"
 
 echo "== building the examples (build-demo)"
 cmake -S . -B build-demo -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPUSHCORE_BUILD_TESTS=OFF \
       -DPUSHCORE_BUILD_EXAMPLES=ON >/dev/null
-cmake --build build-demo -j "$(nproc)" --target sip-push-proxy sip-push-phone >/dev/null
+cmake --build build-demo -j "$(nproc)" --target "${targets[@]}" >/dev/null
 bin=build-demo/examples
 
 work=$(mktemp -d)
@@ -32,17 +62,17 @@ cleanup() {
 trap cleanup EXIT
 
 source tests/net.sh  # free_port
-proxy_port=$(free_port)
-phone_port=$(free_port)
 
-# One transcript: every program appends its lines, prefixed "NAME | " (--label), to one
-# file (each line a single write, so the order is the order things happened), and the
-# narration goes there too; tail shows it as it grows.
-log=$work/transcript.log
-: > "$log"
-tail -n +1 -f "$log" &
-pids+=($!)
-tail_pid=$!
+# One transcript per demo: every program appends its lines, prefixed "NAME | " (--label,
+# or a filter below), to one file (each line a single write, so the order is the order
+# things happened), and the narration goes there too; tail shows it as it grows.
+new_transcript() {  # new_transcript NAME: sets log
+  log=$work/$1.log
+  : > "$log"
+  tail -n +1 -f "$log" &
+  pids+=($!)
+  tail_pid=$!
+}
 say() { echo "$*" >> "$log"; }
 # Runs a program in the background, appending to the transcript. Its stdin is start's own
 # (the explicit `<&0` stops bash from giving a background job /dev/null).
@@ -60,28 +90,33 @@ wait_for() {  # wait_for FILE REGEX
   return 1
 }
 
-say
-say "== 1. the proxy: registrar + stand-in PNS on udp+tcp 127.0.0.1:$proxy_port"
-start "$bin/sip-push-proxy" --label proxy --listen "127.0.0.1:$proxy_port" --providers apns,fcm \
-  --pns-log "$work/pns.log" --hold-timeout-ms 10000
-proxy_pid=$!
-wait_for "$log" "^proxy  \| pushcore"
+sip_demo() {
+  proxy_port=$(free_port)
+  phone_port=$(free_port)
+  new_transcript sip
 
-say
-say "== 2. the phone registers alice with FCM push parameters"
-# The phone's stdin is its stand-in push channel: a FIFO that this script writes to on
-# fd 3 (opened read-write, so that opening it does not wait for the phone).
-mkfifo "$work/phone.in"
-exec 3<>"$work/phone.in"
-start "$bin/sip-push-phone" --label phone --proxy "127.0.0.1:$proxy_port" \
-  --local "127.0.0.1:$phone_port" --aor sip:alice@example.com \
-  --provider fcm --param 123456 --prid "fcm-token:APA91bDemo" <&3
-wait_for "$log" "^phone  \| registered:"
-sleep 0.2
+  say
+  say "== 1. the proxy: registrar + stand-in PNS on udp+tcp 127.0.0.1:$proxy_port"
+  start "$bin/sip-push-proxy" --label proxy --listen "127.0.0.1:$proxy_port" --providers apns,fcm \
+    --pns-log "$work/pns.log" --hold-timeout-ms 10000
+  proxy_pid=$!
+  wait_for "$log" "^proxy  \| pushcore"
 
-say
-say "== 3. bob calls alice: the proxy holds the INVITE and asks the PNS for a push"
-cat > "$work/caller.py" <<'PY'
+  say
+  say "== 2. the phone registers alice with FCM push parameters"
+  # The phone's stdin is its stand-in push channel: a FIFO that this script writes to on
+  # fd 3 (opened read-write, so that opening it does not wait for the phone).
+  mkfifo "$work/phone.in"
+  exec 3<>"$work/phone.in"
+  start "$bin/sip-push-phone" --label phone --proxy "127.0.0.1:$proxy_port" \
+    --local "127.0.0.1:$phone_port" --aor sip:alice@example.com \
+    --provider fcm --param 123456 --prid "fcm-token:APA91bDemo" <&3
+  wait_for "$log" "^phone  \| registered:"
+  sleep 0.2
+
+  say
+  say "== 3. bob calls alice: the proxy holds the INVITE and asks the PNS for a push"
+  cat > "$work/caller.py" <<'PY'
 # A tiny SIP caller (UDP, stdlib only): INVITE via the proxy; ACK and BYE to the Contact.
 import os, random, re, socket, sys, time
 
@@ -148,34 +183,181 @@ for code, msg in responses():
 say("call completed" if code == 200 else "BYE failed: %d" % code)
 sys.exit(0 if code == 200 else 1)
 PY
-start python3 "$work/caller.py" "$proxy_port"
-caller_pid=${pids[-1]}
-wait_for "$work/pns.log" "provider"
-sleep 0.2
-say
-say "   the PNS log ($work/pns.log) got one JSON line:"
-sed 's/^/     /' "$work/pns.log" >> "$log"
+  start python3 "$work/caller.py" "$proxy_port"
+  caller_pid=${pids[-1]}
+  wait_for "$work/pns.log" "provider"
+  sleep 0.2
+  say
+  say "   the PNS log ($work/pns.log) got one JSON line:"
+  sed 's/^/     /' "$work/pns.log" >> "$log"
 
-say
-say "== 4. the push reaches the phone: it re-registers and gets the held INVITE"
-echo push >&3
-caller_rc=0
-wait "$caller_pid" || caller_rc=$?
+  say
+  say "== 4. the push reaches the phone: it re-registers and gets the held INVITE"
+  echo push >&3
+  caller_rc=0
+  wait "$caller_pid" || caller_rc=$?
 
-say
-say "== 5. the phone unregisters; the proxy stops"
-echo quit >&3
-wait_for "$log" "^phone  \| unregistered" || true
-sleep 0.2
-kill "$proxy_pid" 2>/dev/null || true
-wait "$proxy_pid" 2>/dev/null || true
-sleep 0.3  # let tail show the last lines
-kill "$tail_pid" 2>/dev/null || true
+  say
+  say "== 5. the phone unregisters; the proxy stops"
+  echo quit >&3
+  wait_for "$log" "^phone  \| unregistered" || true
+  sleep 0.2
+  kill "$proxy_pid" 2>/dev/null || true
+  wait "$proxy_pid" 2>/dev/null || true
+  sleep 0.3  # let tail show the last lines
+  kill "$tail_pid" 2>/dev/null || true
 
-echo
-if [ "$caller_rc" -eq 0 ] && grep -q "^phone  | call: ended" "$log"; then
-  echo "== demo OK: the INVITE held for the sleeping phone reached it after the push"
-else
-  echo "== demo FAILED (caller exit $caller_rc)"
-  exit 1
-fi
+  echo
+  if [ "$caller_rc" -eq 0 ] && grep -q "^phone  | call: ended" "$log"; then
+    echo "== sip demo OK: the INVITE held for the sleeping phone reached it after the push"
+  else
+    echo "== sip demo FAILED (caller exit $caller_rc)"
+    return 1
+  fi
+}
+
+# ---- Web Push -------------------------------------------------------------------------
+
+# Prefixes each line of stdin with "NAME | " (NAME padded to 6) into the transcript.
+label() {  # label NAME
+  local name
+  name=$(printf '%-6s' "$1")
+  sed -u "s/^/$name | /" >> "$log"
+}
+
+# nghttp -v output, shortened for the transcript: the fields received ("<- [stream] name:
+# value"), where a push was promised, and response bodies ("<- body: ...").
+nghttp_view() {  # nghttp_view NAME
+  local line promise=0
+  local glued='^([^[ ].*)(\[ *[0-9]+\.[0-9]+\] .*)$'
+  local timed='^\[ *[0-9]+\.[0-9]+\] (.*)$'
+  local field='^recv \(stream_id=([0-9]+)\) (.*)$'
+  local promised='promised_stream_id=([0-9]+)'
+  local text='^[^[ ]'
+  # A read loop, not awk or sed: each line is passed on as soon as nghttp writes it.
+  while IFS= read -r line; do
+    if [[ $line =~ $glued ]]; then  # a body without a final newline runs into the next line
+      echo "<- body: ${BASH_REMATCH[1]}"
+      line=${BASH_REMATCH[2]}
+    fi
+    if [[ $line =~ $timed ]]; then
+      line=${BASH_REMATCH[1]}
+      if [[ $line =~ $field ]]; then
+        echo "<- [${BASH_REMATCH[1]}] ${BASH_REMATCH[2]}"
+      elif [[ $line == "recv PUSH_PROMISE frame"* ]]; then
+        promise=1
+      fi
+    elif [ "$promise" = 1 ] && [[ $line =~ $promised ]]; then
+      echo "<- PUSH_PROMISE: the response comes on stream ${BASH_REMATCH[1]}"
+      promise=0
+    elif [[ $line =~ $text && $line != "Some requests"* && $line != "The negotiated"* ]]; then
+      echo "<- body: $line"
+    fi
+  done | label "$1"
+}
+
+# curl -i output for the transcript: the status line and fields ("<- ..."), then the body.
+curl_view() {  # curl_view NAME FILE
+  tr -d '\r' < "$2" | sed '/^$/d; s/^/<- /' | label "$1"
+}
+
+# A response field from curl -i output.
+curl_field() {  # curl_field FILE NAME
+  tr -d '\r' < "$1" | grep -i "^$2:" | head -1 | cut -d' ' -f2-
+}
+
+webpush_demo() {
+  local port base
+  port=$(free_port)
+  base=http://127.0.0.1:$port
+  new_transcript webpush
+
+  say
+  say "== Web Push 1. the push service: HTTP/2 (prior knowledge) and HTTP/1.1 on 127.0.0.1:$port"
+  "$bin/webpush-service" --listen "127.0.0.1:$port" --plaintext > >(label push) 2>&1 &
+  pids+=($!)
+  local service_pid=$!
+  wait_for "$log" "^push   \| listening on"
+
+  say
+  say "== Web Push 2. a user agent (nghttp, HTTP/2) subscribes, then holds GET on its subscription"
+  say "ua     | -> POST $base/subscribe"
+  nghttp -v -d /dev/null "$base/subscribe" > "$work/subscribe.out" 2>&1
+  nghttp_view ua < "$work/subscribe.out"
+  local location push
+  location=$(sed -n 's/^.* recv (stream_id=[0-9]*) location: //p' "$work/subscribe.out" | head -1)
+  push=$(sed -n 's/^.* link: <\([^>]*\)>; rel="urn:ietf:params:push"$/\1/p' "$work/subscribe.out")
+  say "ua     | -> GET $location  (held: messages come as server pushes on it)"
+  nghttp -v -t 30 "$location" > >(nghttp_view ua) 2>&1 &
+  pids+=($!)
+  local ua_pid=$!
+  sleep 0.5
+
+  say
+  say "== Web Push 3. an application server (curl, HTTP/1.1) sends: RFC 8030, TTL and an opaque body"
+  say "app    | -> POST $base$push  TTL: 60  Content-Type: text/plain"
+  curl -sS -i --http1.1 -X POST -H "TTL: 60" -H "Content-Type: text/plain" \
+       --data-binary $'Hello from the application server\n' "$base$push" > "$work/send1.out"
+  curl_view app "$work/send1.out"
+  local m1
+  m1=$(curl_field "$work/send1.out" location)
+  wait_for "$log" "^ua     \| <- body: Hello from the application server"
+
+  say
+  say "== Web Push 4. the application server sends in the draft's JSON form, asking for a"
+  say "   receipt: the answer links a receipt subscription, which it holds GET on (nghttp)"
+  local json='{"message":{"title":"Hi","body":"the JSON form"},"request_receipt":true,"time_to_live":60}'
+  say "app    | -> POST $base$push  Content-Type: application/json  $json"
+  curl -sS -i --http1.1 -X POST -H "Content-Type: application/json" --data-binary "$json" \
+       "$base$push" > "$work/send2.out"
+  curl_view app "$work/send2.out"
+  local m2 receipt
+  m2=$(curl_field "$work/send2.out" location)
+  receipt=$(curl_field "$work/send2.out" link | sed -n 's/^<\([^>]*\)>; rel="urn:ietf:params:push:receipt"$/\1/p')
+  wait_for "$log" '^ua     \| <- body: \{"title":"Hi"'
+  say "app    | -> GET $base$receipt  (held: receipts come as server pushes on it)"
+  nghttp -v -t 30 "$base$receipt" > >(nghttp_view app) 2>&1 &
+  pids+=($!)
+  local receipt_pid=$!
+  sleep 0.5
+
+  say
+  say "== Web Push 5. the user agent acknowledges both messages (DELETE /m/{id}); the receipt"
+  say "   for the second is pushed to the application server"
+  local m
+  for m in "$m1" "$m2"; do
+    say "ua     | -> DELETE $m"
+    curl -sS -i --http1.1 -X DELETE "$m" > "$work/ack.out"
+    curl_view ua "$work/ack.out"
+  done
+  wait_for "$log" "^app    \| <- \[[0-9]*[02468]\] :status: 204"
+
+  say
+  say "== Web Push 6. the user agent unsubscribes: its held GET ends with 410"
+  say "ua     | -> DELETE $location"
+  curl -sS -i --http1.1 -X DELETE "$location" > "$work/unsubscribe.out"
+  curl_view ua "$work/unsubscribe.out"
+  local ua_rc=0
+  wait "$ua_pid" || ua_rc=$?
+  kill "$receipt_pid" 2>/dev/null || true
+  sleep 0.2
+  kill "$service_pid" 2>/dev/null || true
+  wait "$service_pid" 2>/dev/null || true
+  sleep 0.3  # let tail show the last lines
+  kill "$tail_pid" 2>/dev/null || true
+
+  echo
+  if grep -q "^ua     | <- body: Hello from the application server" "$log" &&
+     grep -q '^ua     | <- body: {"title":"Hi"' "$log" &&
+     grep -qE "^app    \| <- \[[0-9]*[02468]\] :status: 204" "$log" &&
+     grep -qE "^ua     \| <- \[[0-9]*[13579]\] :status: 410" "$log"; then
+    echo "== webpush demo OK: both messages reached the user agent as HTTP/2 server pushes,"
+    echo "   and the receipt reached the application server"
+  else
+    echo "== webpush demo FAILED (nghttp exit $ua_rc)"
+    return 1
+  fi
+}
+
+if [ "$what" != webpush ]; then sip_demo; fi
+if [ "$what" != sip ]; then webpush_demo; fi

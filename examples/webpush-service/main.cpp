@@ -3,6 +3,7 @@
 //
 //   webpush-service --listen 127.0.0.1:8443 [--plaintext] [--cert FILE --key FILE]
 //                   [--base-url URL] [--max-message-bytes N] [--rate-limit PER_MINUTE:BURST]
+//                   [--verbose]
 //
 // One thread, one poll() loop, non-blocking sockets. By default every connection is TLS:
 // the library runs TLS over memory buffers (pushcore_push_service_open_tls) and this
@@ -17,7 +18,8 @@
 //
 // stdout gets one line, "listening on URL ...", once the socket is bound; the library's
 // log lines (capability URLs already redacted) and this program's own go to stderr with a
-// UTC timestamp. SIGINT and SIGTERM stop it cleanly.
+// UTC timestamp; debug lines (connections opened and closed, full sockets) only with
+// --verbose. SIGINT and SIGTERM stop it cleanly.
 #include <netinet/tcp.h>
 
 #include <cinttypes>
@@ -34,11 +36,11 @@
 namespace {
 
 void usage(FILE* out) {
-    std::fprintf(
-        out,
-        "usage: webpush-service --listen HOST:PORT [--plaintext]\n"
-        "                       [--cert FILE --key FILE] [--base-url URL]\n"
-        "                       [--max-message-bytes N] [--rate-limit PER_MINUTE:BURST]\n");
+    std::fprintf(out,
+                 "usage: webpush-service --listen HOST:PORT [--plaintext]\n"
+                 "                       [--cert FILE --key FILE] [--base-url URL]\n"
+                 "                       [--max-message-bytes N] [--rate-limit PER_MINUTE:BURST]\n"
+                 "                       [--verbose]\n");
 }
 
 struct Options {
@@ -52,6 +54,7 @@ struct Options {
     bool rate_set = false;
     uint32_t rate_per_minute = 0;
     uint32_t rate_burst = 0;
+    bool verbose = false;
 };
 
 // ---- logging --------------------------------------------------------------------------
@@ -82,8 +85,11 @@ const char* level_name(int32_t level) {
     }
 }
 
+bool g_verbose = false;  // --verbose: debug lines too
+
 // One line on stderr, written with a single call so that lines never interleave.
 void log_text(int32_t level, std::string_view text) {
+    if (level >= PUSHCORE_LOG_DEBUG && !g_verbose) return;
     std::string line = timestamp();
     line += ' ';
     line += level_name(level);
@@ -149,6 +155,8 @@ bool parse_options(int argc, char** argv, Options& o) {
             std::exit(0);
         } else if (arg == "--plaintext") {
             o.plaintext = true;
+        } else if (arg == "--verbose") {
+            o.verbose = true;
         } else if (arg == "--listen" && take()) {
             if (!example::parse_endpoint(value, o.listen)) {
                 std::fprintf(stderr, "webpush-service: --listen needs HOST:PORT, got '%s'\n",
@@ -556,6 +564,7 @@ int main(int argc, char** argv) {
                      PUSHCORE_VERSION_STRING, pushcore_version_string());
         return 1;
     }
+    g_verbose = options.verbose;
     int signal_fd = example::install_signal_pipe();
     if (signal_fd < 0) return 1;
     {

@@ -35,7 +35,7 @@ start_service() {
   local bin=$1; shift
   local out=$work/service.out
   : > "$out"
-  "$bin" --listen 127.0.0.1:0 "$@" > "$out" 2>> "$service_log" &
+  "$bin" --listen 127.0.0.1:0 --verbose "$@" > "$out" 2>> "$service_log" &
   service_pids+=($!)
   local pid=$!
   for _ in $(seq 100); do

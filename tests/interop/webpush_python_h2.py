@@ -72,7 +72,7 @@ class Service:
 
     def __init__(self, binary, options, log):
         self.log = log
-        self.proc = subprocess.Popen([binary, "--listen", "127.0.0.1:0"] + options,
+        self.proc = subprocess.Popen([binary, "--listen", "127.0.0.1:0", "--verbose"] + options,
                                      stdout=subprocess.PIPE, stderr=log)
         line = b""
         end = time.monotonic() + 10
