@@ -12,8 +12,12 @@
 #include "pushcore/sip_push/push_proxy.hpp"
 #include "pushcore/sip_push/push_ua.hpp"
 #include "pushcore/text/grammar.hpp"
+#include "shim.hpp"
 
 using namespace pushcore;
+using capi::last_error;
+using capi::run;
+using capi::status;
 using namespace pushcore::sip_push;
 using capi::guard;
 
@@ -63,16 +67,6 @@ struct pushcore_sip_proxy {
 
 namespace {
 
-int status(Status s) {
-    return static_cast<int>(s);
-}
-
-int last_error(const Error& err, const char** reason, size_t* offset) {
-    if (reason) *reason = err.reason;
-    if (offset) *offset = err.offset;
-    return status(err.status);
-}
-
 // Records a failure in `err` unless the callee already did, and returns its status.
 int fail(Error& err, Status s, const char* why) {
     if (err.status != s) err.fail(s, why, 0);
@@ -83,23 +77,6 @@ int fail(Error& err, Status s, const char* why) {
 int refuse(Error& err, const char* why) {
     err.fail(Status::invalid_argument, why, 0);
     return PUSHCORE_E_INVALID_ARGUMENT;
-}
-
-// Runs one call that can fail with a fresh error record, so last_error always describes
-// the latest call; a status the callee gave no reason for gets its generic message.
-template <class F>
-int run(Error& err, F&& f) noexcept {
-    err = Error{};
-    Status s;
-    try {
-        s = f();
-    } catch (const std::bad_alloc&) {
-        s = Status::no_memory;
-    } catch (...) {
-        s = Status::internal;
-    }
-    if (s != Status::ok && err.status != s) err.fail(s, status_message(s), 0);
-    return status(s);
 }
 
 std::string joined(const std::vector<std::string>& names) {

@@ -16,8 +16,12 @@
 #include "pushcore/http/server_connection.hpp"
 #include "pushcore/tls/server_tls.hpp"
 #include "pushcore/web_push/push_service.hpp"
+#include "shim.hpp"
 
 using namespace pushcore;
+using capi::last_error;
+using capi::run;
+using capi::status;
 using web_push::LogLevel;
 using web_push::PushService;
 using web_push::ServiceConfig;
@@ -38,40 +42,9 @@ namespace {
 // a four-digit HTTP-date year can show (RFC 9110 5.6.7).
 constexpr int64_t kMaxUnixMs = INT64_C(253402300799999);
 
-int status(Status s) {
-    return static_cast<int>(s);
-}
-
-int last_error(const Error& err, const char** reason, size_t* offset) {
-    if (reason) *reason = err.reason;
-    if (offset) *offset = err.offset;
-    return status(err.status);
-}
-
 // A call refused its argument.
 Status refuse(Error& err, const char* why) {
     return err.fail(Status::invalid_argument, why, 0);
-}
-
-// Runs one call with a fresh error record, so last_error always describes the latest
-// call. f returns an int: a count, 1/0, or a negative status; a negative one the callee
-// gave no reason for gets its status's generic message. Nothing unwinds across the ABI.
-template <class F>
-int run(Error& err, F&& f) noexcept {
-    err = Error{};
-    int r;
-    try {
-        r = f();
-    } catch (const std::bad_alloc&) {
-        r = PUSHCORE_E_NO_MEMORY;
-    } catch (...) {
-        r = PUSHCORE_E_INTERNAL;
-    }
-    if (r < 0 && status(err.status) != r) {
-        const Status s = static_cast<Status>(r);
-        err.fail(s, status_message(s), 0);
-    }
-    return r;
 }
 
 // One setter: the config's error record describes this call.
