@@ -9,6 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source tests/deps.sh
 pushcore_deps "${PUSHCORE_BUILD_DEPS[@]}" "${PUSHCORE_INTEROP_DEPS[@]}"
+# Debian's nodejs has no npm; NodeSource's bundles it (and conflicts with Debian's npm).
+command -v npm >/dev/null || pushcore_deps npm
 jobs=$(nproc)
 
 build() {  # build PRESET (CMakePresets.json)
