@@ -2,52 +2,50 @@
 
 Every function of the header is listed in SIGNATURES with its return and parameter
 types spelled as the header spells them, in header order; CTYPES maps each spelling to
-its ctypes type, and declare(lib) applies them. tests/test_sip_push_abi.py reads the
-header and checks SIGNATURES against it, so a signature that drifts is caught here.
+its ctypes type; _abi.declare(lib, this module) applies them (the machinery, and the
+types of core.h, are in _abi.py). tests/test_sip_push_abi.py reads the header and
+checks SIGNATURES against it, so a signature that drifts is caught here.
 
 Handles are pointers to distinct opaque structures, so ctypes refuses a UA handle where
 a proxy handle is expected. Text goes in as c_char_p (NUL-terminated UTF-8); wire bytes
 as POINTER(c_uint8) plus a size_t length; 64-bit values as c_uint64.
 """
-import ctypes
-from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_int32,
-                    c_size_t, c_uint8, c_uint16, c_uint32, c_uint64, c_void_p)
+from ctypes import CFUNCTYPE, POINTER, c_char, c_int32, c_size_t, c_uint16, c_void_p
+
+from . import _abi
+from ._abi import (NO_DEADLINE, RANDOM_FN, RANDOM_FN_SIGNATURE, BytesP, BytesPP,  # noqa: F401
+                   Opaque, SizeP, StrPP, U64P)
 
 
-class _Opaque(Structure):
-    """Base of the opaque C structures: never instantiated, only pointed to."""
-    _fields_ = []
-
-
-class pushcore_event(_Opaque):
+class pushcore_event(Opaque):
     pass
 
 
-class pushcore_sip_framer(_Opaque):
+class pushcore_sip_framer(Opaque):
     pass
 
 
-class pushcore_push_params(_Opaque):
+class pushcore_push_params(Opaque):
     pass
 
 
-class pushcore_provider_registry(_Opaque):
+class pushcore_provider_registry(Opaque):
     pass
 
 
-class pushcore_sip_ua_config(_Opaque):
+class pushcore_sip_ua_config(Opaque):
     pass
 
 
-class pushcore_sip_ua(_Opaque):
+class pushcore_sip_ua(Opaque):
     pass
 
 
-class pushcore_sip_proxy_config(_Opaque):
+class pushcore_sip_proxy_config(Opaque):
     pass
 
 
-class pushcore_sip_proxy(_Opaque):
+class pushcore_sip_proxy(Opaque):
     pass
 
 
@@ -60,57 +58,26 @@ UaP = POINTER(pushcore_sip_ua)
 ProxyConfigP = POINTER(pushcore_sip_proxy_config)
 ProxyP = POINTER(pushcore_sip_proxy)
 
-BytesP = POINTER(c_uint8)         # const uint8_t* / uint8_t*
-BytesPP = POINTER(BytesP)         # const uint8_t**
-StrPP = POINTER(c_char_p)         # const char**
-SizeP = POINTER(c_size_t)         # size_t*
-U64P = POINTER(c_uint64)          # uint64_t*
 U16P = POINTER(c_uint16)          # uint16_t*
 I32P = POINTER(c_int32)           # int32_t*
-
-# typedef int (*pushcore_random_fn)(void* ctx, uint8_t* out, size_t len);  (core.h)
-RANDOM_FN_SIGNATURE = ("int", ["void*", "uint8_t*", "size_t"])
-RANDOM_FN = CFUNCTYPE(c_int, c_void_p, BytesP, c_size_t)
 
 # typedef int32_t (*pushcore_sip_auth_fn)(void* ctx, const uint8_t* request, size_t len,
 #                                         char* challenge, size_t cap);
 AUTH_FN_SIGNATURE = ("int32_t", ["void*", "const uint8_t*", "size_t", "char*", "size_t"])
 AUTH_FN = CFUNCTYPE(c_int32, c_void_p, BytesP, c_size_t, POINTER(c_char), c_size_t)
 
-# The ctypes type of each C type the header uses. Types are named by their C spelling,
-# not by ctypes class, because ctypes aliases them (c_size_t is c_uint64 and c_int is
-# c_int32 on x86-64): the spelling keeps size_t and uint64_t apart where it matters (on
-# 32-bit hosts), and lets the test compare this table with the header word for word.
+# The ctypes type of each C type the header uses, named by its C spelling (see _abi.py).
 CTYPES = {
-    "void": None,
-    "int": c_int,
-    "int32_t": c_int32,
+    **_abi.CORE_CTYPES,
     "uint16_t": c_uint16,
-    "uint32_t": c_uint32,
-    "uint64_t": c_uint64,
-    "size_t": c_size_t,
-    "void*": c_void_p,
-    "const char*": c_char_p,
     "char*": POINTER(c_char),
-    "const char**": StrPP,
-    "const uint8_t*": BytesP,
-    "uint8_t*": BytesP,
-    "const uint8_t**": BytesPP,
-    "size_t*": SizeP,
-    "uint64_t*": U64P,
     "uint16_t*": U16P,
     "int32_t*": I32P,
-    "pushcore_random_fn": RANDOM_FN,
     "pushcore_sip_auth_fn": AUTH_FN,
+    **_abi.handle_ctypes(pushcore_event, pushcore_sip_framer, pushcore_push_params,
+                         pushcore_provider_registry, pushcore_sip_ua_config, pushcore_sip_ua,
+                         pushcore_sip_proxy_config, pushcore_sip_proxy),
 }
-for _handle in (pushcore_event, pushcore_sip_framer, pushcore_push_params,
-                pushcore_provider_registry, pushcore_sip_ua_config, pushcore_sip_ua,
-                pushcore_sip_proxy_config, pushcore_sip_proxy):
-    _name = _handle.__name__
-    CTYPES[_name + "*"] = POINTER(_handle)
-    CTYPES["const " + _name + "*"] = POINTER(_handle)
-    CTYPES[_name + "**"] = POINTER(POINTER(_handle))
-    CTYPES["const " + _name + "**"] = POINTER(POINTER(_handle))
 
 # (name, return type, [parameter types]) as the header spells them, in its order.
 SIGNATURES = [
@@ -213,9 +180,7 @@ SIGNATURES = [
       "size_t", "size_t*"]),
 ]
 
-# Constants of the header.
-NO_DEADLINE = 2**64 - 1  # PUSHCORE_NO_DEADLINE (UINT64_MAX), from core.h
-
+# Constants of the header (and NO_DEADLINE, from core.h, imported above).
 EVENT_UA_REGISTERED = 1
 EVENT_UA_REGISTRATION_FAILED = 2
 EVENT_UA_UNREGISTERED = 3
@@ -289,11 +254,3 @@ PROXY_DEFAULT_EXPIRES = 7
 PROXY_MAX_BINDINGS = 8
 PROXY_MAX_HELD = 9
 
-
-def declare(lib: ctypes.CDLL) -> None:
-    """Sets restype and argtypes of every sip_push function on lib. Raises AttributeError
-    when the library lacks one (built without PUSHCORE_WITH_SIP_PUSH)."""
-    for name, restype, argtypes in SIGNATURES:
-        fn = getattr(lib, name)
-        fn.restype = CTYPES[restype]
-        fn.argtypes = [CTYPES[t] for t in argtypes]

@@ -1,45 +1,32 @@
 """ctypes declarations of include/pushcore/web_push.h: the one place that knows its C types.
 
-As _sip_push_abi.py does for sip_push.h: every function of the header is listed in
-SIGNATURES with its return and parameter types spelled as the header spells them, in
-header order; CTYPES maps each spelling to its ctypes type, and declare(lib) applies them.
-tests/test_web_push_abi.py reads the header and checks SIGNATURES and the constants
-against it.
+Every function of the header is listed in SIGNATURES with its return and parameter types
+spelled as the header spells them, in header order; CTYPES maps each spelling to its
+ctypes type; _abi.declare(lib, this module) applies them (the machinery, and the types
+of core.h, are in _abi.py). tests/test_web_push_abi.py reads the header and checks
+SIGNATURES and the constants against it.
 
 Handles are pointers to distinct opaque structures. Text goes in as pointer + length
 (the header's `const char*, size_t` pairs: no NUL terminator needed); wire bytes as
 POINTER(c_uint8) plus a size_t length; 64-bit values as c_uint64 / c_int64.
 """
-import ctypes
-from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_int32, c_int64,
-                    c_size_t, c_uint8, c_uint32, c_uint64, c_void_p)
+from ctypes import CFUNCTYPE, POINTER, c_char, c_int32, c_int64, c_size_t, c_void_p
+
+from . import _abi
+from ._abi import (NO_DEADLINE, RANDOM_FN, RANDOM_FN_SIGNATURE, BytesP, BytesPP,  # noqa: F401
+                   Opaque, SizeP, StrPP, U64P)
 
 
-class _Opaque(Structure):
-    """Base of the opaque C structures: never instantiated, only pointed to."""
-    _fields_ = []
-
-
-class pushcore_push_service_config(_Opaque):
+class pushcore_push_service_config(Opaque):
     pass
 
 
-class pushcore_push_service(_Opaque):
+class pushcore_push_service(Opaque):
     pass
 
 
 ConfigP = POINTER(pushcore_push_service_config)
 ServiceP = POINTER(pushcore_push_service)
-
-BytesP = POINTER(c_uint8)         # const uint8_t*
-BytesPP = POINTER(BytesP)         # const uint8_t**
-StrPP = POINTER(c_char_p)         # const char**
-SizeP = POINTER(c_size_t)         # size_t*
-U64P = POINTER(c_uint64)          # uint64_t*
-
-# typedef int (*pushcore_random_fn)(void* ctx, uint8_t* out, size_t len);  (core.h)
-RANDOM_FN_SIGNATURE = ("int", ["void*", "uint8_t*", "size_t"])
-RANDOM_FN = CFUNCTYPE(c_int, c_void_p, BytesP, c_size_t)
 
 # typedef void (*pushcore_log_fn)(void* ctx, int32_t level, const char* line, size_t len);
 # The line is not NUL-terminated, so it arrives as POINTER(c_char) and is read with its
@@ -49,32 +36,13 @@ LOG_FN = CFUNCTYPE(None, c_void_p, c_int32, POINTER(c_char), c_size_t)
 # The callback parameter types that differ from CTYPES, by (typedef, parameter index).
 CALLBACK_OVERRIDES = {("pushcore_log_fn", 2): POINTER(c_char)}
 
-# The ctypes type of each C type the header uses, named by its C spelling (see
-# _sip_push_abi.CTYPES for why spellings, not ctypes classes).
+# The ctypes type of each C type the header uses, named by its C spelling (see _abi.py).
 CTYPES = {
-    "void": None,
-    "int": c_int,
-    "int32_t": c_int32,
+    **_abi.CORE_CTYPES,
     "int64_t": c_int64,
-    "uint32_t": c_uint32,
-    "uint64_t": c_uint64,
-    "size_t": c_size_t,
-    "void*": c_void_p,
-    "const char*": c_char_p,
-    "const char**": StrPP,
-    "const uint8_t*": BytesP,
-    "uint8_t*": BytesP,
-    "const uint8_t**": BytesPP,
-    "size_t*": SizeP,
-    "uint64_t*": U64P,
-    "pushcore_random_fn": RANDOM_FN,
     "pushcore_log_fn": LOG_FN,
+    **_abi.handle_ctypes(pushcore_push_service_config, pushcore_push_service),
 }
-for _handle in (pushcore_push_service_config, pushcore_push_service):
-    _name = _handle.__name__
-    CTYPES[_name + "*"] = POINTER(_handle)
-    CTYPES["const " + _name + "*"] = POINTER(_handle)
-    CTYPES[_name + "**"] = POINTER(POINTER(_handle))
 
 _CFG = "pushcore_push_service_config*"
 _SVC = "pushcore_push_service*"
@@ -124,9 +92,7 @@ SIGNATURES = [
      ["const pushcore_push_service*", "const char**", "size_t*"]),
 ]
 
-# Constants of the header.
-NO_DEADLINE = 2**64 - 1  # PUSHCORE_NO_DEADLINE (UINT64_MAX), from core.h
-
+# Constants of the header (and NO_DEADLINE, from core.h, imported above).
 HTTP_DETECT = 0
 HTTP_1 = 1
 HTTP_2 = 2
@@ -136,11 +102,3 @@ LOG_WARNING = 1
 LOG_INFO = 2
 LOG_DEBUG = 3
 
-
-def declare(lib: ctypes.CDLL) -> None:
-    """Sets restype and argtypes of every web_push function on lib. Raises AttributeError
-    when the library lacks one (built without PUSHCORE_WITH_WEB_PUSH)."""
-    for name, restype, argtypes in SIGNATURES:
-        fn = getattr(lib, name)
-        fn.restype = CTYPES[restype]
-        fn.argtypes = [CTYPES[t] for t in argtypes]

@@ -25,12 +25,15 @@ import enum
 import warnings
 from collections import namedtuple
 
-from . import PushcoreError, lib
+from . import PushcoreError, _common, lib
 from . import _sip_push_abi as _abi
+from ._abi import declare as _declare
+from ._common import E_INVALID_ARGUMENT as _E_INVALID_ARGUMENT
+from ._common import LastError, borrowed as _borrowed, fail as _raise, in_bytes as _in_bytes
+from ._common import text as _text
 
-_abi.declare(lib)
+_declare(lib, _abi)  # AttributeError in a library built without PUSHCORE_WITH_SIP_PUSH
 
-_E_INVALID_ARGUMENT = -1
 _E_BUFFER_TOO_SMALL = -3
 _E_INTERNAL = -300
 
@@ -75,15 +78,10 @@ class PnsStyle(enum.IntEnum):
     LIST = 1    # the draft's comma-separated list
 
 
-LastError = namedtuple("LastError", "status name reason offset")
 Output = namedtuple("Output", "data flow host port")
 
 
 # ---- conversions ------------------------------------------------------------------------
-
-def _text(raw: bytes) -> str:
-    return raw.decode("utf-8", "surrogateescape")
-
 
 def _cstr(name: str, value, allow_none: bool = False):
     """str or bytes -> bytes for a NUL-terminated `const char*` parameter."""
@@ -91,184 +89,75 @@ def _cstr(name: str, value, allow_none: bool = False):
         if allow_none:
             return None
         raise TypeError(f"{name} is required")
-    if isinstance(value, str):
-        value = value.encode("utf-8", "surrogateescape")
-    elif not isinstance(value, (bytes, bytearray)):
-        raise TypeError(f"{name} must be str or bytes, not {type(value).__name__}")
+    value = _common.encode_text(name, value)
     if b"\0" in value:
         raise PushcoreError(_E_INVALID_ARGUMENT, f"{name} contains a NUL byte")
-    return bytes(value)
+    return value
 
 
 def _uint(name: str, value, bits: int) -> int:
-    """An int that fits the C parameter: ctypes would silently wrap one that does not."""
-    if not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
-    if not 0 <= value < 1 << bits:
-        raise PushcoreError(_E_INVALID_ARGUMENT, f"{name}={value} does not fit uint{bits}_t")
-    return int(value)
-
-
-def _in_bytes(name: str, data):
-    """bytes-like -> (POINTER(c_uint8) argument, length). The copy lives for the call."""
-    if isinstance(data, str) or not isinstance(data, (bytes, bytearray, memoryview)):
-        raise TypeError(f"{name} must be bytes-like, not {type(data).__name__}")
-    data = memoryview(data).cast("B")
-    if not data.nbytes:
-        return None, 0
-    return (ctypes.c_uint8 * data.nbytes).from_buffer_copy(data), data.nbytes
-
-
-def _borrowed(ptr, length: int) -> bytes:
-    """Copies `length` bytes out of C memory that is only borrowed."""
-    if not length:
-        return b""
-    return ctypes.string_at(ctypes.cast(ptr, ctypes.c_void_p).value, length)
+    """An int that fits the C parameter (a bool is taken as 0 or 1 here)."""
+    return _common.uint(name, value, bits, allow_bool=True)
 
 
 # ---- handles ----------------------------------------------------------------------------
 
-class _Random:
-    """Wraps a Python random source, `fn(n) -> n bytes`, as a pushcore_random_fn. The
-    handle using it must keep this object (and so the C callback) alive. An exception
-    in fn is kept and chained to the PushcoreError of the call it broke."""
-
-    def __init__(self, fn):
-        if not callable(fn):
-            raise TypeError("random must be callable: random(n) -> n bytes")
-        self.error = None
-
-        def callback(_ctx, out, n):
-            try:
-                data = bytes(fn(n))
-                if len(data) != n:
-                    raise ValueError(f"random source gave {len(data)} bytes, {n} wanted")
-                ctypes.memmove(out, data, n)
-                return 0
-            except BaseException as exc:  # must not unwind into C
-                self.error = exc
-                return -1
-
-        self.c_fn = _abi.RANDOM_FN(callback)
-
-
-class _Authorizer:
+class _Authorizer(_common.Callback):
     """Wraps a Python authorizer as a pushcore_sip_auth_fn (RFC 3261 22). fn(request:
     bytes) returns None or 0 to accept, 403 to refuse, or (401, challenge) / (407,
     challenge) to challenge with that WWW-/Proxy-Authenticate value. Anything else, or an
     exception, refuses the request with 403 (fail closed); the exception is kept and
     raised by the SipProxy.receive() call that ran the authorizer."""
 
-    def __init__(self, fn):
-        if not callable(fn):
-            raise TypeError("authorizer must be callable: authorizer(request) -> None, 403, "
+    cfunctype = _abi.AUTH_FN
+    usage = ("authorizer must be callable: authorizer(request) -> None, 403, "
+             "(401, challenge) or (407, challenge)")
+    on_error = 403
+
+    def call(self, request, length, challenge, cap):
+        verdict = self.fn(_borrowed(request, length))
+        if verdict is None or (isinstance(verdict, int) and not isinstance(verdict, bool)
+                               and verdict in (0, 403)):
+            return int(verdict or 0)  # (False is no verdict: it does not accept)
+        if not (isinstance(verdict, tuple) and len(verdict) == 2 and verdict[0] in (401, 407)):
+            raise TypeError(f"authorizer returned {verdict!r}; expected None, 0, 403, "
                             "(401, challenge) or (407, challenge)")
-        self.error = None
-
-        def callback(_ctx, request, length, challenge, cap):
-            try:
-                verdict = fn(_borrowed(request, length))
-                if verdict is None or (isinstance(verdict, int) and not isinstance(verdict, bool)
-                                       and verdict in (0, 403)):
-                    return int(verdict or 0)  # (False is no verdict: it does not accept)
-                if not (isinstance(verdict, tuple) and len(verdict) == 2
-                        and verdict[0] in (401, 407)):
-                    raise TypeError(f"authorizer returned {verdict!r}; expected None, 0, 403, "
-                                    "(401, challenge) or (407, challenge)")
-                code, text = verdict
-                raw = _cstr("challenge", text)
-                if b"\r" in raw or b"\n" in raw:
-                    raise ValueError("the challenge must not contain CR or LF")
-                if len(raw) >= cap:
-                    raise ValueError(f"the challenge is {len(raw)} bytes; at most {cap - 1} fit")
-                ctypes.memmove(challenge, raw + b"\0", len(raw) + 1)
-                return int(code)
-            except BaseException as exc:  # must not unwind into C
-                self.error = exc
-                return 403
-
-        self.c_fn = _abi.AUTH_FN(callback)
+        code, text = verdict
+        raw = _cstr("challenge", text)
+        if b"\r" in raw or b"\n" in raw:
+            raise ValueError("the challenge must not contain CR or LF")
+        if len(raw) >= cap:
+            raise ValueError(f"the challenge is {len(raw)} bytes; at most {cap - 1} fit")
+        ctypes.memmove(challenge, raw + b"\0", len(raw) + 1)
+        return int(code)
 
 
-class _Handle:
-    """An owned C handle: freed once, by close(), `with`, or the garbage collector."""
+class _Handle(_common.OwnedHandle, release="close", released="closed"):
+    """An owned C handle: freed once, by close(), `with`, or the garbage collector.
 
-    _ptr = None
-    _free = None
-    _last_error_fn = None  # the C *_last_error function, for handles that have one
+    A random source (SipUa, SipProxy) is called inside the handle's calls: its exception
+    is chained to the PushcoreError of the call it broke, or reported as a RuntimeWarning
+    by a call that succeeded without it."""
+
+    _callbacks = ("_random", "_authorizer")
     _random = None
     _authorizer = None
 
-    def _adopt(self, ptr, free):
-        self._free = free
-        self._ptr = ptr
-
-    def close(self) -> None:
-        ptr, self._ptr = self._ptr, None
-        if ptr:
-            self._free(ptr)
-        self._random = self._authorizer = None  # only once the handle calling them is gone
-
-    @property
-    def closed(self) -> bool:
-        return not self._ptr
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown: nothing left to report to
-            pass
-
-    def _h(self):
-        if not self._ptr:
-            raise PushcoreError(_E_INVALID_ARGUMENT, f"{type(self).__name__} is closed")
-        return self._ptr
-
-    def last_error(self) -> LastError:
-        """The status, reason and byte offset of the handle's last call that can fail:
-        PUSHCORE_OK with an empty reason after one that succeeded."""
-        reason = ctypes.c_char_p()
-        offset = ctypes.c_size_t()
-        status = self._last_error_fn(self._h(), ctypes.byref(reason), ctypes.byref(offset))
-        name = lib.pushcore_status_name(status).decode()
-        return LastError(status, name, _text(reason.value or b""), offset.value)
+    @staticmethod
+    def _now(now_ms) -> int:
+        return _uint("now_ms", now_ms, 64)
 
     def _check(self, status: int, function: str) -> int:
         """Returns a non-negative status; raises PushcoreError for a negative one, with
         the reason and offset the handle recorded for the call."""
-        cause = None
-        if self._random is not None and self._random.error is not None:
-            cause, self._random.error = self._random.error, None
-        if status >= 0:
-            if cause is not None:  # the library went on without the bytes it asked for
-                warnings.warn(f"{function} succeeded although the random source failed: "
-                              f"{cause!r}", RuntimeWarning, stacklevel=3)
+        cause = _common.take_error(self._random)
+        if cause is None:
+            return super()._check(status, function)
+        if status >= 0:  # the library went on without the bytes it asked for
+            warnings.warn(f"{function} succeeded although the random source failed: "
+                          f"{cause!r}", RuntimeWarning, stacklevel=3)
             return status
-        detail, offset = "", None
-        if self._last_error_fn is not None and self._ptr:
-            err = self.last_error()
-            detail, offset = _detail(status, err.status, err.reason, err.offset)
-        _fail(status, function, detail, offset, cause)
-
-
-def _raise(status: int, function: str, detail: str = "", offset=None):
-    raise PushcoreError(status, detail, offset, function=function)
-
-
-def _detail(status: int, recorded: int, reason: str, offset: int):
-    """(detail, offset) for a call that failed with `status`, from what a *_last_error
-    recorded for it: ("", None) when the record is of another status (a call that does
-    not record) or holds only the status's generic message (the call gave no reason,
-    and the offset 0 that comes with it points at nothing)."""
-    if recorded != status or not reason or reason == lib.pushcore_strerror(status).decode():
-        return "", None
-    return reason, offset
+        _fail(status, function, *self._recorded(status), cause)
 
 
 def _fail(status: int, function: str, detail: str, offset, cause=None):
@@ -280,23 +169,14 @@ def _fail(status: int, function: str, detail: str, offset, cause=None):
             detail, offset = why, None
         else:
             detail = f"{detail}; {why}"
-    raise PushcoreError(status, detail, offset, function=function) from cause
+    _raise(status, function, detail, offset, cause)
 
 
-def _config_error(last_error_fn, cfg, status: int):
-    """(detail, offset) from a UA or proxy config's last_error, for `status`: why a
-    setter or pushcore_sip_*_new refused it."""
-    reason = ctypes.c_char_p()
-    offset = ctypes.c_size_t()
-    recorded = last_error_fn(cfg, ctypes.byref(reason), ctypes.byref(offset))
-    return _detail(status, recorded, _text(reason.value or b""), offset.value)
-
-
-def _setter_failed(status: int, function: str, last_error_fn, cfg, given: str):
-    """Raises for a config setter that refused `given` ("name=value"), with the
-    library's reason after it."""
-    reason, _ = _config_error(last_error_fn, cfg, status)  # setters parse no text
-    _raise(status, function, f"{given}: {reason}" if reason else given)
+def _random_failed(rnd):
+    """The on_error of _common.new_from_config for a handle whose random source is rnd
+    (or None): what the random source raised is part of the failure."""
+    return lambda status, function, detail, offset: _fail(
+        status, function, detail, offset, rnd.error if rnd is not None else None)
 
 
 # ---- events -----------------------------------------------------------------------------
@@ -379,18 +259,6 @@ class Event:
         return f"Event({name}, {self.fields!r})"
 
 
-def _drain_bytes(handle, next_fn, name: str) -> list:
-    """Calls next_fn(h, &data, &len) until it returns 0; copies each borrowed buffer."""
-    out = []
-    while True:
-        data = _abi.BytesP()
-        length = ctypes.c_size_t()
-        r = handle._check(next_fn(handle._h(), ctypes.byref(data), ctypes.byref(length)), name)
-        if r == 0:
-            return out
-        out.append(_borrowed(data, length.value))
-
-
 def _drain_events(handle, next_event, function: str) -> list:
     events = []
     while True:
@@ -411,12 +279,10 @@ class SipFramer(_Handle):
 
     def __init__(self, max_header_bytes: int = 0, max_headers: int = 0,
                  max_body_bytes: int = 0):
-        ptr = _abi.FramerP()
-        status = lib.pushcore_sip_framer_new(
-            ctypes.byref(ptr), _uint("max_header_bytes", max_header_bytes, 64),
+        ptr = _common.new_handle(
+            lib.pushcore_sip_framer_new, _abi.FramerP,
+            _uint("max_header_bytes", max_header_bytes, 64),
             _uint("max_headers", max_headers, 64), _uint("max_body_bytes", max_body_bytes, 64))
-        if status < 0:
-            _raise(status, "pushcore_sip_framer_new")
         self._adopt(ptr, lib.pushcore_sip_framer_free)
 
     def feed(self, data) -> list:
@@ -425,7 +291,7 @@ class SipFramer(_Handle):
         buf, n = _in_bytes("data", data)
         self._check(lib.pushcore_sip_framer_receive(self._h(), buf, n),
                     "pushcore_sip_framer_receive")
-        return _drain_bytes(self, lib.pushcore_sip_framer_next, "pushcore_sip_framer_next")
+        return self._drain_bytes(lib.pushcore_sip_framer_next, "pushcore_sip_framer_next")
 
     def end(self) -> None:
         """The peer closed the stream: raises PUSHCORE_E_TRUNCATED if it stopped inside
@@ -440,10 +306,8 @@ class ProviderRegistry(_Handle):
     webpush."""
 
     def __init__(self, defaults: bool = True):
-        ptr = _abi.RegistryP()
-        status = lib.pushcore_provider_registry_new(ctypes.byref(ptr), 1 if defaults else 0)
-        if status < 0:
-            _raise(status, "pushcore_provider_registry_new")
+        ptr = _common.new_handle(lib.pushcore_provider_registry_new, _abi.RegistryP,
+                                 1 if defaults else 0)
         self._adopt(ptr, lib.pushcore_provider_registry_free)
 
     def add(self, name: str, param_need: Need, param_format: Format = Format.ANY,
@@ -472,12 +336,7 @@ class PushParams(_Handle):
     def parse(cls, text) -> "PushParams":
         """Parses `text` (str or bytes). A parse error raises PushcoreError with the
         reason and the byte offset in the UTF-8 text."""
-        if isinstance(text, str):
-            raw = text.encode("utf-8", "surrogateescape")
-        elif isinstance(text, (bytes, bytearray)):
-            raw = bytes(text)
-        else:
-            raise TypeError(f"text must be str or bytes, not {type(text).__name__}")
+        raw = _common.encode_text("text", text)
         self = cls.__new__(cls)
         ptr = _abi.ParamsP()
         status = lib.pushcore_push_params_parse(ctypes.byref(ptr), raw, len(raw))
@@ -545,7 +404,7 @@ class PushParams(_Handle):
 
 # ---- the UA -----------------------------------------------------------------------------
 
-class SipUa(_Handle):
+class SipUa(_common.Timers, _Handle):
     """The UA side of SIP push (draft section 4): registers with the pn-* parameters,
     re-registers on every push notification and PRID change, stops push.
 
@@ -555,6 +414,8 @@ class SipUa(_Handle):
     (default 120 s); random(n) -> n bytes replaces the CSPRNG (for tests, or firmware)."""
 
     _last_error_fn = lib.pushcore_sip_ua_last_error
+    _next_deadline_fn = lib.pushcore_sip_ua_next_deadline
+    _on_timeout_fn = lib.pushcore_sip_ua_on_timeout
 
     _STR_KEYS = (("aor", _abi.UA_AOR), ("registrar", _abi.UA_REGISTRAR),
                  ("contact", _abi.UA_CONTACT), ("transport", _abi.UA_TRANSPORT),
@@ -564,48 +425,34 @@ class SipUa(_Handle):
                  expires=None, refresh_margin=None, random=None):
         settings = {"aor": aor, "registrar": registrar, "contact": contact,
                     "transport": transport, "sent_by": sent_by, "user_agent": user_agent}
-        rnd = _Random(random) if random is not None else None
-        cfg = _abi.UaConfigP()
-        status = lib.pushcore_sip_ua_config_new(ctypes.byref(cfg))
-        if status < 0:
-            _raise(status, "pushcore_sip_ua_config_new")
-        failed = lambda status, function, given="": _setter_failed(  # noqa: E731
-            status, function, lib.pushcore_sip_ua_config_last_error, cfg, given)
+        rnd = _common.RandomSource(random) if random is not None else None
+        cfg = _common.new_handle(lib.pushcore_sip_ua_config_new, _abi.UaConfigP)
+
+        def check(status, function, given):
+            _common.check_setter(status, function, lib.pushcore_sip_ua_config_last_error, cfg,
+                                 given)
         try:
             for name, key in self._STR_KEYS:
                 value = settings[name]
-                if value is None:
-                    continue
-                status = lib.pushcore_sip_ua_config_set_str(cfg, key, _cstr(name, value))
-                if status < 0:
-                    failed(status, "pushcore_sip_ua_config_set_str", f"{name}={value!r}")
+                if value is not None:
+                    check(lib.pushcore_sip_ua_config_set_str(cfg, key, _cstr(name, value)),
+                          "pushcore_sip_ua_config_set_str", f"{name}={value!r}")
             if expires is not None or refresh_margin is not None:
                 e = 3600 if expires is None else expires
                 m = 120 if refresh_margin is None else refresh_margin
-                status = lib.pushcore_sip_ua_config_set_expires(
-                    cfg, _uint("expires", e, 32), _uint("refresh_margin", m, 32))
-                if status < 0:
-                    failed(status, "pushcore_sip_ua_config_set_expires",
-                           f"expires={e!r}, refresh_margin={m!r}")
+                check(lib.pushcore_sip_ua_config_set_expires(
+                    cfg, _uint("expires", e, 32), _uint("refresh_margin", m, 32)),
+                    "pushcore_sip_ua_config_set_expires", f"expires={e!r}, refresh_margin={m!r}")
             if rnd is not None:
-                status = lib.pushcore_sip_ua_config_set_random(cfg, rnd.c_fn, None)
-                if status < 0:
-                    failed(status, "pushcore_sip_ua_config_set_random", f"random={random!r}")
-            ptr = _abi.UaP()
-            status = lib.pushcore_sip_ua_new(ctypes.byref(ptr), cfg)
-            if status < 0:  # the config says which setting is wrong (and where in it)
-                detail, offset = _config_error(lib.pushcore_sip_ua_config_last_error, cfg,
-                                               status)
-                _fail(status, "pushcore_sip_ua_new", detail, offset,
-                      rnd.error if rnd is not None else None)
+                check(lib.pushcore_sip_ua_config_set_random(cfg, rnd.c_fn, None),
+                      "pushcore_sip_ua_config_set_random", f"random={random!r}")
+            ptr = _common.new_from_config(lib.pushcore_sip_ua_new, _abi.UaP, cfg,
+                                          lib.pushcore_sip_ua_config_last_error,
+                                          _random_failed(rnd))
         finally:
             lib.pushcore_sip_ua_config_free(cfg)
         self._random = rnd
         self._adopt(ptr, lib.pushcore_sip_ua_free)
-
-    @staticmethod
-    def _now(now_ms) -> int:
-        return _uint("now_ms", now_ms, 64)
 
     def start(self, provider=None, param=None, prid=None, now_ms: int = 0) -> None:
         """Registers; with a provider the REGISTER carries pn-provider, pn-prid (then
@@ -643,22 +490,11 @@ class SipUa(_Handle):
 
     def outputs(self) -> list:
         """Drains the messages to send to the registrar, oldest first."""
-        return _drain_bytes(self, lib.pushcore_sip_ua_next_output, "pushcore_sip_ua_next_output")
+        return self._drain_bytes(lib.pushcore_sip_ua_next_output, "pushcore_sip_ua_next_output")
 
     def events(self) -> list:
         """Drains the events, oldest first."""
         return _drain_events(self, lib.pushcore_sip_ua_next_event, "pushcore_sip_ua_next_event")
-
-    @property
-    def next_deadline(self):
-        """The absolute time (ms) of the next timer, or None when none is armed."""
-        d = lib.pushcore_sip_ua_next_deadline(self._h())
-        return None if d == _abi.NO_DEADLINE else d
-
-    def on_timeout(self, now_ms: int) -> None:
-        """Fires the timers due at now_ms."""
-        self._check(lib.pushcore_sip_ua_on_timeout(self._h(), self._now(now_ms)),
-                    "pushcore_sip_ua_on_timeout")
 
     @property
     def state(self) -> UaState:
@@ -668,7 +504,7 @@ class SipUa(_Handle):
 
 # ---- the proxy/registrar ------------------------------------------------------------
 
-class SipProxy(_Handle):
+class SipProxy(_common.Timers, _Handle):
     """The proxy/registrar side of SIP push (draft section 5). Every keyword maps to a
     setter of pushcore_sip_proxy_config; omitted ones keep the library's default.
 
@@ -681,6 +517,8 @@ class SipProxy(_Handle):
     (401 or 407, challenge), called for every request but ACK and CANCEL."""
 
     _last_error_fn = lib.pushcore_sip_proxy_last_error
+    _next_deadline_fn = lib.pushcore_sip_proxy_next_deadline
+    _on_timeout_fn = lib.pushcore_sip_proxy_on_timeout
 
     _U64_KEYS = (("hold_timeout_ms", _abi.PROXY_HOLD_TIMEOUT_MS),
                  ("reregister_pushes", _abi.PROXY_REREGISTER_PUSHES),
@@ -704,63 +542,48 @@ class SipProxy(_Handle):
                    "max_held": max_held}
         if providers is not None and not isinstance(providers, ProviderRegistry):
             raise TypeError("providers must be a ProviderRegistry")
-        rnd = _Random(random) if random is not None else None
+        rnd = _common.RandomSource(random) if random is not None else None
         auth = _Authorizer(authorizer) if authorizer is not None else None
-        cfg = _abi.ProxyConfigP()
-        status = lib.pushcore_sip_proxy_config_new(ctypes.byref(cfg))
-        if status < 0:
-            _raise(status, "pushcore_sip_proxy_config_new")
-        failed = lambda status, function, given="": _setter_failed(  # noqa: E731
-            status, function, lib.pushcore_sip_proxy_config_last_error, cfg, given)
+        cfg = _common.new_handle(lib.pushcore_sip_proxy_config_new, _abi.ProxyConfigP)
+
+        def check(status, function, given):
+            _common.check_setter(status, function, lib.pushcore_sip_proxy_config_last_error,
+                                 cfg, given)
         try:
             if via_transport is not None or via_sent_by is not None:
                 if via_sent_by is None:
                     _raise(_E_INVALID_ARGUMENT, "pushcore_sip_proxy_config_set_via",
                            "via_transport needs via_sent_by")
                 transport = "UDP" if via_transport is None else via_transport
-                status = lib.pushcore_sip_proxy_config_set_via(
-                    cfg, _cstr("via_transport", transport), _cstr("via_sent_by", via_sent_by))
-                if status < 0:
-                    failed(status, "pushcore_sip_proxy_config_set_via",
-                           f"via_transport={transport!r}, via_sent_by={via_sent_by!r}")
+                check(lib.pushcore_sip_proxy_config_set_via(
+                    cfg, _cstr("via_transport", transport), _cstr("via_sent_by", via_sent_by)),
+                    "pushcore_sip_proxy_config_set_via",
+                    f"via_transport={transport!r}, via_sent_by={via_sent_by!r}")
             if providers is not None:
-                status = lib.pushcore_sip_proxy_config_set_providers(cfg, providers._h())
-                if status < 0:
-                    failed(status, "pushcore_sip_proxy_config_set_providers",
-                           f"providers={providers!r}")
+                check(lib.pushcore_sip_proxy_config_set_providers(cfg, providers._h()),
+                      "pushcore_sip_proxy_config_set_providers", f"providers={providers!r}")
             for name, key in self._U64_KEYS:
                 value = numbers[name]
-                if value is None:
-                    continue
-                status = lib.pushcore_sip_proxy_config_set_u64(cfg, key, _uint(name, value, 64))
-                if status < 0:
-                    failed(status, "pushcore_sip_proxy_config_set_u64", f"{name}={value!r}")
+                if value is not None:
+                    check(lib.pushcore_sip_proxy_config_set_u64(cfg, key, _uint(name, value, 64)),
+                          "pushcore_sip_proxy_config_set_u64", f"{name}={value!r}")
             if forward_to is not None:
                 try:
                     host, port = forward_to
                 except (TypeError, ValueError):
                     raise TypeError("forward_to must be a (host, port) pair") from None
-                status = lib.pushcore_sip_proxy_config_set_forward(
-                    cfg, _cstr("forward_to host", host), _uint("forward_to port", port, 16))
-                if status < 0:
-                    failed(status, "pushcore_sip_proxy_config_set_forward",
-                           f"forward_to={forward_to!r}")
+                check(lib.pushcore_sip_proxy_config_set_forward(
+                    cfg, _cstr("forward_to host", host), _uint("forward_to port", port, 16)),
+                    "pushcore_sip_proxy_config_set_forward", f"forward_to={forward_to!r}")
             if rnd is not None:
-                status = lib.pushcore_sip_proxy_config_set_random(cfg, rnd.c_fn, None)
-                if status < 0:
-                    failed(status, "pushcore_sip_proxy_config_set_random", f"random={random!r}")
+                check(lib.pushcore_sip_proxy_config_set_random(cfg, rnd.c_fn, None),
+                      "pushcore_sip_proxy_config_set_random", f"random={random!r}")
             if auth is not None:
-                status = lib.pushcore_sip_proxy_config_set_authorizer(cfg, auth.c_fn, None)
-                if status < 0:
-                    failed(status, "pushcore_sip_proxy_config_set_authorizer",
-                           f"authorizer={authorizer!r}")
-            ptr = _abi.ProxyP()
-            status = lib.pushcore_sip_proxy_new(ctypes.byref(ptr), cfg)
-            if status < 0:  # the config says why
-                detail, offset = _config_error(lib.pushcore_sip_proxy_config_last_error, cfg,
-                                               status)
-                _fail(status, "pushcore_sip_proxy_new", detail, offset,
-                      rnd.error if rnd is not None else None)
+                check(lib.pushcore_sip_proxy_config_set_authorizer(cfg, auth.c_fn, None),
+                      "pushcore_sip_proxy_config_set_authorizer", f"authorizer={authorizer!r}")
+            ptr = _common.new_from_config(lib.pushcore_sip_proxy_new, _abi.ProxyP, cfg,
+                                          lib.pushcore_sip_proxy_config_last_error,
+                                          _random_failed(rnd))
         finally:
             lib.pushcore_sip_proxy_config_free(cfg)
         self._random = rnd
@@ -775,19 +598,18 @@ class SipProxy(_Handle):
         try:
             self._check(lib.pushcore_sip_proxy_receive(
                 self._h(), _uint("flow", flow, 64), _cstr("host", host),
-                _uint("port", port, 16), buf, n, _uint("now_ms", now_ms, 64)),
+                _uint("port", port, 16), buf, n, self._now(now_ms)),
                 "pushcore_sip_proxy_receive")
         finally:
-            auth = self._authorizer
-            if auth is not None and auth.error is not None:
-                error, auth.error = auth.error, None
+            error = _common.take_error(self._authorizer)
+            if error is not None:
                 raise error  # the request was refused with 403 (in outputs())
 
     def push_failed(self, binding_id: int, now_ms: int = 0) -> None:
         """The push for this binding could not be delivered: its held requests get 480.
         PUSHCORE_E_NOT_FOUND when nothing is held for it."""
         self._check(lib.pushcore_sip_proxy_push_failed(
-            self._h(), _uint("binding_id", binding_id, 64), _uint("now_ms", now_ms, 64)),
+            self._h(), _uint("binding_id", binding_id, 64), self._now(now_ms)),
             "pushcore_sip_proxy_push_failed")
 
     def next_output(self):
@@ -817,24 +639,13 @@ class SipProxy(_Handle):
     def output_failed(self, now_ms: int = 0) -> None:
         """The output next_output() gave last could not be sent: a forwarded request is
         rejected with 480 (draft 5.3). PUSHCORE_E_NOT_FOUND when it was not one."""
-        self._check(lib.pushcore_sip_proxy_output_failed(self._h(), _uint("now_ms", now_ms, 64)),
+        self._check(lib.pushcore_sip_proxy_output_failed(self._h(), self._now(now_ms)),
                     "pushcore_sip_proxy_output_failed")
 
     def events(self) -> list:
         """Drains the events, oldest first."""
         return _drain_events(self, lib.pushcore_sip_proxy_next_event,
                              "pushcore_sip_proxy_next_event")
-
-    @property
-    def next_deadline(self):
-        """The absolute time (ms) of the next timer, or None when none is armed."""
-        d = lib.pushcore_sip_proxy_next_deadline(self._h())
-        return None if d == _abi.NO_DEADLINE else d
-
-    def on_timeout(self, now_ms: int) -> None:
-        """Fires the timers due at now_ms."""
-        self._check(lib.pushcore_sip_proxy_on_timeout(self._h(), _uint("now_ms", now_ms, 64)),
-                    "pushcore_sip_proxy_on_timeout")
 
     @property
     def binding_count(self) -> int:

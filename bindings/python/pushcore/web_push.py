@@ -24,12 +24,13 @@ import enum
 import warnings
 from collections import namedtuple
 
-from . import PushcoreError, lib
+from . import PushcoreError, _common, lib  # noqa: F401  (web_push.PushcoreError, as before)
 from . import _web_push_abi as _abi
+from ._abi import declare as _declare
+from ._common import LastError  # noqa: F401  (web_push.LastError, as before)
+from ._common import in_bytes as _in_bytes, uint as _uint
 
-_abi.declare(lib)
-
-_E_INVALID_ARGUMENT = -1
+_declare(lib, _abi)  # AttributeError in a library built without PUSHCORE_WITH_WEB_PUSH
 
 
 class HttpProtocol(enum.IntEnum):
@@ -52,7 +53,6 @@ class LogLevel(enum.IntEnum):
 
 
 Counts = namedtuple("Counts", "subscriptions messages bytes")
-LastError = namedtuple("LastError", "status name reason offset")
 
 # The library's defaults (include/pushcore/web_push.h, ServiceConfig in
 # include/pushcore/web_push/push_service.hpp, ConnectionLimits in
@@ -94,49 +94,6 @@ _SINGLES = (
 
 # ---- conversions ------------------------------------------------------------------------
 
-def _text_arg(name: str, value):
-    """str or bytes -> bytes for a `const char*, size_t` pair (no NUL needed)."""
-    if isinstance(value, str):
-        return value.encode("utf-8", "surrogateescape")
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value)
-    raise TypeError(f"{name} must be str or bytes, not {type(value).__name__}")
-
-
-def _uint(name: str, value, bits: int) -> int:
-    """An int that fits the C parameter: ctypes would silently wrap one that does not."""
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
-    if not 0 <= value < 1 << bits:
-        raise PushcoreError(_E_INVALID_ARGUMENT, f"{name}={value} does not fit uint{bits}_t")
-    return int(value)
-
-
-def _int(name: str, value, bits: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
-    if not -(1 << (bits - 1)) <= value < 1 << (bits - 1):
-        raise PushcoreError(_E_INVALID_ARGUMENT, f"{name}={value} does not fit int{bits}_t")
-    return int(value)
-
-
-def _in_bytes(name: str, data):
-    """bytes-like -> (POINTER(c_uint8) argument, length). The copy lives for the call."""
-    if isinstance(data, str) or not isinstance(data, (bytes, bytearray, memoryview)):
-        raise TypeError(f"{name} must be bytes-like, not {type(data).__name__}")
-    data = memoryview(data).cast("B")
-    if not data.nbytes:
-        return None, 0
-    return (ctypes.c_uint8 * data.nbytes).from_buffer_copy(data), data.nbytes
-
-
-def _borrowed(ptr, length: int) -> bytes:
-    """Copies `length` bytes out of C memory that is only borrowed."""
-    if not length:
-        return b""
-    return ctypes.string_at(ctypes.cast(ptr, ctypes.c_void_p).value, length)
-
-
 def _protocol(value) -> HttpProtocol:
     if isinstance(value, str):
         try:
@@ -150,76 +107,28 @@ def _protocol(value) -> HttpProtocol:
         raise ValueError(f"protocol {value!r} is not an HttpProtocol") from None
 
 
-def _last_error(fn, handle) -> LastError:
-    reason = ctypes.c_char_p()
-    offset = ctypes.c_size_t()
-    status = fn(handle, ctypes.byref(reason), ctypes.byref(offset))
-    return LastError(status, lib.pushcore_status_name(status).decode(),
-                     (reason.value or b"").decode("utf-8", "surrogateescape"), offset.value)
-
-
-def _detail(status: int, err: LastError):
-    """(detail, offset) for a call that failed with `status`, from what *_last_error
-    recorded: nothing when that is of another status or only the status's own message."""
-    if err.status != status or not err.reason or err.reason == lib.pushcore_strerror(
-            status).decode():
-        return "", None
-    return err.reason, err.offset
-
-
 # ---- callbacks ----------------------------------------------------------------------------
 
-class _Random:
-    """Wraps `fn(n) -> n bytes` as a pushcore_random_fn. The service keeps this object (and
-    so the C callback) alive. An exception in fn fails the random source (the request
-    that needed it gets 500) and is reported as a RuntimeWarning by the call that ran it."""
+class _Log(_common.Callback):
+    """Wraps `fn(level: LogLevel, line: str)` as a pushcore_log_fn. Logging never changes
+    what the service does: the first exception in fn is reported as a RuntimeWarning by
+    the call that ran it."""
 
-    def __init__(self, fn):
-        if not callable(fn):
-            raise TypeError("random must be callable: random(n) -> n bytes")
-        self.error = None
+    cfunctype = _abi.LOG_FN
+    usage = "log must be callable: log(level, line)"
+    keep_first_error = True
 
-        def callback(_ctx, out, n):
-            try:
-                data = bytes(fn(n))
-                if len(data) != n:
-                    raise ValueError(f"random source gave {len(data)} bytes, {n} wanted")
-                ctypes.memmove(out, data, n)
-                return 0
-            except BaseException as exc:  # must not unwind into C
-                self.error = exc
-                return -1
-
-        self.c_fn = _abi.RANDOM_FN(callback)
-
-
-class _Log:
-    """Wraps `fn(level: LogLevel, line: str)` as a pushcore_log_fn. The service keeps this
-    object (and so the C callback) alive. Logging never changes what the service does: an
-    exception in fn is reported as a RuntimeWarning by the call that ran it."""
-
-    def __init__(self, fn):
-        if not callable(fn):
-            raise TypeError("log must be callable: log(level, line)")
-        self.error = None
-
-        def callback(_ctx, level, line, length):
-            try:
-                try:
-                    level = LogLevel(level)
-                except ValueError:  # a level newer than this binding
-                    pass
-                fn(level, _borrowed(line, length).decode("utf-8", "replace"))
-            except BaseException as exc:  # must not unwind into C
-                if self.error is None:
-                    self.error = exc
-
-        self.c_fn = _abi.LOG_FN(callback)
+    def call(self, level, line, length):
+        try:
+            level = LogLevel(level)
+        except ValueError:  # a level newer than this binding
+            pass
+        self.fn(level, _common.borrowed(line, length).decode("utf-8", "replace"))
 
 
 # ---- the service ----------------------------------------------------------------------------
 
-class PushService:
+class PushService(_common.Timers, _common.OwnedHandle, release="free", released="freed"):
     """The push service role of Web Push. Every keyword maps to a setter of
     pushcore_push_service_config; omitted ones keep the library's default.
 
@@ -233,8 +142,21 @@ class PushService:
     (replaces the CSPRNG), log(level, line) (capability URLs already redacted),
     tls_cert_pem and tls_key_pem (PEM text, for open_tls()).
 
-    Frees its C handle on free(), at the end of a `with` block, or when collected.
-    close(conn) closes one connection, as pushcore_push_service_close does."""
+    Frees its C handle (and every connection in it) on free(), at the end of a `with`
+    block, or when collected; freed tells it was. close(conn) closes one connection, as
+    pushcore_push_service_close does. on_timeout(now_ms) fires what is due (expiries,
+    idle connections) once now_ms >= next_deadline.
+
+    The random source and the log callback are called inside the service's calls: an
+    exception in either is reported as a RuntimeWarning by the call that ran it (a failed
+    random source fails the request that needed it, with 500)."""
+
+    _last_error_fn = lib.pushcore_push_service_last_error
+    _next_deadline_fn = lib.pushcore_push_service_next_deadline
+    _on_timeout_fn = lib.pushcore_push_service_on_timeout
+    _callbacks = ("_random", "_log")
+    _random = None
+    _log = None
 
     def __init__(self, *, base_url=None, subscribe_path=None, max_message_bytes=None,
                  subscription_lifetime_s=None, max_ttl_s=None, default_ttl_s=None,
@@ -244,30 +166,23 @@ class PushService:
                  max_header_count=None, max_concurrent_streams=None, idle_timeout_ms=None,
                  gone_status=None, wall_clock_offset_ms=None, random=None, log=None,
                  tls_cert_pem=None, tls_key_pem=None):
-        self._ptr = None
         settings = {k: v for k, v in locals().items() if k != "self"}
         if (tls_cert_pem is None) != (tls_key_pem is None):
             raise TypeError("tls_cert_pem and tls_key_pem go together")
-        rnd = _Random(random) if random is not None else None
+        rnd = _common.RandomSource(random) if random is not None else None
         logger = _Log(log) if log is not None else None
-        cfg = _abi.ConfigP()
-        status = lib.pushcore_push_service_config_new(ctypes.byref(cfg))
-        if status < 0:
-            raise PushcoreError(status, function="pushcore_push_service_config_new")
+        cfg = _common.new_handle(lib.pushcore_push_service_config_new, _abi.ConfigP)
 
-        def check(status, function, given):
-            if status < 0:  # the config says why; the argument comes first
-                detail, _ = _detail(status, _last_error(lib.pushcore_push_service_config_last_error,
-                                                        cfg))
-                raise PushcoreError(status, f"{given}: {detail}" if detail else given,
-                                    function=function)
+        def check(status, function, given):  # the config says why; the argument comes first
+            _common.check_setter(status, function, lib.pushcore_push_service_config_last_error,
+                                 cfg, given)
 
         try:
             for name, setter in (("base_url", lib.pushcore_push_service_config_set_base_url),
                                  ("subscribe_path",
                                   lib.pushcore_push_service_config_set_subscribe_path)):
                 if settings[name] is not None:
-                    raw = _text_arg(name, settings[name])
+                    raw = _common.encode_text(name, settings[name])
                     check(setter(cfg, raw, len(raw)), setter.__name__,
                           f"{name}={settings[name]!r}")
             for name, setter, bits in _SINGLES:
@@ -287,11 +202,11 @@ class PushService:
                       ", ".join(f"{name}={v!r}" for (name, _), v in zip(params, values)))
             if gone_status is not None:
                 check(lib.pushcore_push_service_config_set_gone_status(
-                    cfg, _int("gone_status", gone_status, 32)),
+                    cfg, _common.sint("gone_status", gone_status, 32)),
                     "pushcore_push_service_config_set_gone_status", f"gone_status={gone_status!r}")
             if wall_clock_offset_ms is not None:
                 check(lib.pushcore_push_service_config_set_wall_clock_offset(
-                    cfg, _int("wall_clock_offset_ms", wall_clock_offset_ms, 64)),
+                    cfg, _common.sint("wall_clock_offset_ms", wall_clock_offset_ms, 64)),
                     "pushcore_push_service_config_set_wall_clock_offset",
                     f"wall_clock_offset_ms={wall_clock_offset_ms!r}")
             if rnd is not None:
@@ -301,72 +216,34 @@ class PushService:
                 check(lib.pushcore_push_service_config_set_log(cfg, logger.c_fn, None),
                       "pushcore_push_service_config_set_log", f"log={log!r}")
             if tls_cert_pem is not None:
-                cert = _text_arg("tls_cert_pem", tls_cert_pem)
-                key = _text_arg("tls_key_pem", tls_key_pem)
+                cert = _common.encode_text("tls_cert_pem", tls_cert_pem)
+                key = _common.encode_text("tls_key_pem", tls_key_pem)
                 check(lib.pushcore_push_service_config_set_tls_pem(cfg, cert, len(cert), key,
                                                                    len(key)),
                       "pushcore_push_service_config_set_tls_pem", "tls_cert_pem, tls_key_pem")
-            ptr = _abi.ServiceP()
-            status = lib.pushcore_push_service_new(ctypes.byref(ptr), cfg)
-            if status < 0:  # the config says which setting is wrong
-                detail, _ = _detail(
-                    status, _last_error(lib.pushcore_push_service_config_last_error, cfg))
-                # (no offset: the settings are checked whole, not parsed)
-                raise PushcoreError(status, detail, function="pushcore_push_service_new")
+            ptr = _common.new_from_config(
+                lib.pushcore_push_service_new, _abi.ServiceP, cfg,
+                lib.pushcore_push_service_config_last_error,
+                # no offset: the settings are checked whole, not parsed
+                lambda status, function, detail, _offset: _common.fail(status, function, detail))
         finally:
             lib.pushcore_push_service_config_free(cfg)
         # The C service calls these: they live as long as the handle.
         self._random = rnd
         self._log = logger
-        self._ptr = ptr
+        self._adopt(ptr, lib.pushcore_push_service_free)
 
     # ---- the handle ----
-
-    def free(self) -> None:
-        """Frees the C service and every connection in it. Idempotent."""
-        ptr, self._ptr = self._ptr, None
-        if ptr:
-            lib.pushcore_push_service_free(ptr)
-        self._random = self._log = None  # only once the handle calling them is gone
-
-    @property
-    def freed(self) -> bool:
-        return not self._ptr
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.free()
-
-    def __del__(self):
-        try:
-            self.free()
-        except Exception:  # interpreter shutdown: nothing left to report to
-            pass
-
-    def _h(self):
-        if not self._ptr:
-            raise PushcoreError(_E_INVALID_ARGUMENT, "PushService is freed")
-        return self._ptr
-
-    def last_error(self) -> LastError:
-        """(status, name, reason, offset) of the service's last call: PUSHCORE_OK with an
-        empty reason after one that succeeded."""
-        return _last_error(lib.pushcore_push_service_last_error, self._h())
 
     def _check(self, status: int, function: str) -> int:
         """Returns a non-negative status; raises PushcoreError for a negative one with the
         reason the service recorded. A callback that raised is reported as a warning."""
         for callback, what in ((self._random, "random source"), (self._log, "log callback")):
-            if callback is not None and callback.error is not None:
-                error, callback.error = callback.error, None
+            error = _common.take_error(callback)
+            if error is not None:
                 warnings.warn(f"{function}: the {what} raised {error!r}", RuntimeWarning,
                               stacklevel=3)
-        if status >= 0:
-            return status
-        detail, offset = _detail(status, self.last_error()) if self._ptr else ("", None)
-        raise PushcoreError(status, detail, offset, function=function)
+        return super()._check(status, function)
 
     @staticmethod
     def _conn(conn) -> int:
@@ -418,12 +295,10 @@ class PushService:
 
     def output(self, conn: int) -> bytes:
         """A copy of the output waiting for the connection; consume() what was written."""
-        data = _abi.BytesP()
-        length = ctypes.c_size_t()
-        self._check(lib.pushcore_push_service_output(self._h(), self._conn(conn),
-                                                     ctypes.byref(data), ctypes.byref(length)),
-                    "pushcore_push_service_output")
-        return _borrowed(data, length.value)
+        status, data = _common.out_bytes(lib.pushcore_push_service_output, self._h(),
+                                         self._conn(conn))
+        self._check(status, "pushcore_push_service_output")
+        return data
 
     def consume(self, conn: int, n: int) -> None:
         """n bytes of output were written (at most what output() gave)."""
@@ -454,18 +329,7 @@ class PushService:
                 return
             yield conn.value
 
-    # ---- timers and the store ----
-
-    @property
-    def next_deadline(self):
-        """The earliest time (ms) on_timeout() has work, or None."""
-        d = lib.pushcore_push_service_next_deadline(self._h())
-        return None if d == _abi.NO_DEADLINE else d
-
-    def on_timeout(self, now_ms: int) -> None:
-        """Fires what is due at now_ms: expiries, idle connections."""
-        self._check(lib.pushcore_push_service_on_timeout(self._h(), self._now(now_ms)),
-                    "pushcore_push_service_on_timeout")
+    # ---- the store (the timers: _common.Timers) ----
 
     def counts(self) -> Counts:
         """What is stored: subscriptions, messages, message body bytes."""

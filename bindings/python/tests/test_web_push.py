@@ -3,12 +3,9 @@ the network (user agents and application servers over HTTP/1.1, an HTTP/2 client
 preface, a TLS client over memory buffers) and the clock (RFC 8030 sections 4 and 5,
 draft-damaggio-webpush-http2-00)."""
 import base64
-import contextlib
 import gc
 import hashlib
-import io
 import os
-import re
 import shutil
 import ssl
 import struct
@@ -19,6 +16,11 @@ import warnings
 import weakref
 
 import pushcore
+
+try:
+    from . import _helpers
+except ImportError:  # run as a script: this folder is on sys.path
+    import _helpers
 
 HAVE_WEB_PUSH = hasattr(pushcore.lib, "pushcore_push_service_new")
 if HAVE_WEB_PUSH:
@@ -311,17 +313,23 @@ class Http1Test(unittest.TestCase):
             for token in tokens:
                 self.assertNotIn(token, line)
 
-    def test_a_raising_log_callback_is_a_warning(self):
-        def log(level, line):
-            raise RuntimeError("log sink is down")
-
-        svc = PushService(log=log)
+    def subscribe_warned(self, **settings):
+        """A PushService with these settings answers one subscribe request: returns the
+        service, its Response and the warnings the request raised."""
+        svc = PushService(**settings)
         self.addCleanup(svc.free)
         conn = svc.open()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             svc.receive(conn, SUBSCRIBE)
-        self.assertEqual(Response(svc.drain(conn)).status, 201)  # the service went on
+        return svc, Response(svc.drain(conn)), caught
+
+    def test_a_raising_log_callback_is_a_warning(self):
+        def log(level, line):
+            raise RuntimeError("log sink is down")
+
+        _, response, caught = self.subscribe_warned(log=log)
+        self.assertEqual(response.status, 201)  # the service went on
         self.assertEqual(len(caught), 1)
         self.assertIn("log sink is down", str(caught[0].message))
 
@@ -329,13 +337,8 @@ class Http1Test(unittest.TestCase):
         def random(n):
             raise OSError("no entropy")
 
-        svc = PushService(random=random)
-        self.addCleanup(svc.free)
-        conn = svc.open()
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            svc.receive(conn, SUBSCRIBE)
-        self.assertEqual(Response(svc.drain(conn)).status, 500)
+        svc, response, caught = self.subscribe_warned(random=random)
+        self.assertEqual(response.status, 500)
         self.assertEqual(svc.counts().subscriptions, 0)
         self.assertIn("no entropy", str(caught[0].message))
 
@@ -561,19 +564,9 @@ class TlsTest(unittest.TestCase):
 @unittest.skipUnless(HAVE_WEB_PUSH, "the library is built without PUSHCORE_WITH_WEB_PUSH")
 class ReadmeTest(unittest.TestCase):
     def test_the_web_push_example_runs(self):
-        readme = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                              "README.md")
-        if not os.path.exists(readme):
-            self.skipTest("README.md is not next to the tests")
-        with open(readme, encoding="utf-8") as f:
-            # The Web Push example is fenced as "py" (the SIP push ones are "python").
-            blocks = re.findall(r"```py\n(.*?)```", f.read(), flags=re.S)
-        self.assertEqual(len(blocks), 1)
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            exec(compile(blocks[0], readme, "exec"), {})
-        self.assertEqual(out.getvalue().splitlines(),
-                         ["INFO POST /subscribe 201", "INFO POST /p/... 201"])
+        # The Web Push example is fenced as "py" (the SIP push ones are "python").
+        out = _helpers.run_readme_examples(self, "py", 1)
+        self.assertEqual(out.splitlines(), ["INFO POST /subscribe 201", "INFO POST /p/... 201"])
 
 
 if __name__ == "__main__":
