@@ -105,6 +105,9 @@ class H2Client {
     // Pushed streams in the order they were promised.
     const std::vector<int32_t>& promised() const { return promised_; }
     bool goaway_received() const { return goaway_; }
+    // "HEADERS <stream>", "END <stream>" (END_STREAM seen) and "PUSH_PROMISE <promised
+    // stream>", in arrival order.
+    const std::vector<std::string>& frames() const { return frames_; }
     uint32_t goaway_code() const { return goaway_code_; }
     nghttp2_session* session() { return session_; }
 
@@ -132,6 +135,14 @@ class H2Client {
 
     static int on_frame(nghttp2_session*, const nghttp2_frame* frame, void* ud) {
         H2Client& c = self(ud);
+        if (frame->hd.type == NGHTTP2_HEADERS)
+            c.frames_.push_back("HEADERS " + std::to_string(frame->hd.stream_id));
+        if ((frame->hd.type == NGHTTP2_HEADERS || frame->hd.type == NGHTTP2_DATA) &&
+            (frame->hd.flags & NGHTTP2_FLAG_END_STREAM))
+            c.frames_.push_back("END " + std::to_string(frame->hd.stream_id));
+        if (frame->hd.type == NGHTTP2_PUSH_PROMISE)
+            c.frames_.push_back("PUSH_PROMISE " +
+                                std::to_string(frame->push_promise.promised_stream_id));
         if (frame->hd.type == NGHTTP2_PUSH_PROMISE)
             c.promised_.push_back(frame->push_promise.promised_stream_id);
         if (frame->hd.type == NGHTTP2_GOAWAY) {
@@ -167,6 +178,7 @@ class H2Client {
     nghttp2_session* session_ = nullptr;
     std::map<int32_t, Stream> streams_;
     std::vector<int32_t> promised_;
+    std::vector<std::string> frames_;
     std::deque<std::string> bodies_;  // a deque: pushing keeps earlier bodies in place
     bool goaway_ = false;
     uint32_t goaway_code_ = 0;

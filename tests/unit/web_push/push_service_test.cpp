@@ -259,6 +259,14 @@ TEST_CASE("web_push service: sends to a removed or unknown subscription: 410, or
     CHECK(pushed[0]->promised_path == sub.path);
     CHECK(pushed[0]->status == 410);
     CHECK(ua.stream(get).status == 410);
+    // The pushed 410 arrives before the GET's own answer, so a client that stops reading
+    // at the end of its request (nghttp) still sees it.
+    const auto& f = ua.frames();
+    const std::string pushed_headers = "HEADERS " + std::to_string(ua.promised().back());
+    const std::string final_headers = "HEADERS " + std::to_string(get);
+    auto at = [&](const std::string& x) { return std::find(f.begin(), f.end(), x) - f.begin(); };
+    CHECK(at(pushed_headers) < at(final_headers));
+    CHECK(at("END " + std::to_string(ua.promised().back())) < at("END " + std::to_string(get)));
     CHECK(send_rfc(net, ua, sub, "x").status == 410);
     CHECK(send_rfc(net, ua, Sub{"", "", "/p/AAAAAAAAAAAAAAAAAAAAAA", ""}, "x").status == 410);
     CHECK(status_of_delete(net, ua, sub.path) == 410);
