@@ -99,6 +99,51 @@ PUSHCORE_API int pushcore_push_service_config_set_log(pushcore_push_service_conf
 PUSHCORE_API int pushcore_push_service_config_set_tls_pem(pushcore_push_service_config* cfg,
                                                           const char* cert_pem, size_t cert_len,
                                                           const char* key_pem, size_t key_len);
+/* ---- a store of the host's ------------------------------------------------------------
+ *
+ * By default subscriptions, receipt subscriptions and unacknowledged messages live in
+ * memory. A host that wants them to outlive the process (a database, files) gives the
+ * service five callbacks over a key-value store of records. The service calls them
+ * synchronously from within its own calls; none may call back into the service.
+ *
+ * Records are opaque bytes the host keeps as given, keyed by (kind, 16-byte key); messages
+ * also name their parent subscription, so the host can list them. Times inside records are
+ * Unix times (the config's wall-clock offset converts them), so a store survives restarts.
+ * Record bytes are versioned by the library (their first byte); a host need not read them.
+ * Every callback returns PUSHCORE_OK or a negative status (a failed callback makes the
+ * request that caused it fail with 500, or 503 for PUSHCORE_E_LIMIT_STORE).
+ */
+#define PUSHCORE_STORE_SUBSCRIPTION 1         /* key: subscription id */
+#define PUSHCORE_STORE_RECEIPT_SUBSCRIPTION 2 /* key: receipt subscription id */
+#define PUSHCORE_STORE_MESSAGE 3              /* key: message id; parent: its subscription */
+#define PUSHCORE_STORE_PUSH_INDEX 4           /* key: push resource id; record: subscription id */
+
+/* Stores a record (replacing one with the same kind and key). `parent` is the subscription
+ * id for messages, NULL otherwise. */
+typedef int (*pushcore_store_put_fn)(void* ctx, int32_t kind, const uint8_t* key16,
+                                     const uint8_t* parent16, const uint8_t* record, size_t len);
+/* Looks a record up: 1 with *record/*len set (borrowed until the next callback), 0 when
+ * there is none. */
+typedef int (*pushcore_store_get_fn)(void* ctx, int32_t kind, const uint8_t* key16,
+                                     const uint8_t** record, size_t* len);
+/* Removes a record; removing one that is not there is PUSHCORE_OK. */
+typedef int (*pushcore_store_remove_fn)(void* ctx, int32_t kind, const uint8_t* key16);
+/* The keys of the messages whose parent is `parent16`, oldest first, 16 bytes each, into
+ * keys16[0 .. 16*cap); *count gets how many there are. When there are more than cap,
+ * return PUSHCORE_E_BUFFER_TOO_SMALL: the service calls again with room for *count. */
+typedef int (*pushcore_store_children_fn)(void* ctx, const uint8_t* parent16, uint8_t* keys16,
+                                          size_t cap, size_t* count);
+/* How many records of a kind there are, and their bytes in all. */
+typedef int (*pushcore_store_count_fn)(void* ctx, int32_t kind, uint64_t* count,
+                                       uint64_t* bytes);
+
+/* Uses the host's store instead of memory. All five callbacks are required. With a host
+ * store, the byte limits of set_store_limits count record bytes rather than body bytes. */
+PUSHCORE_API int pushcore_push_service_config_set_store(
+    pushcore_push_service_config* cfg, void* ctx, pushcore_store_put_fn put,
+    pushcore_store_get_fn get, pushcore_store_remove_fn remove,
+    pushcore_store_children_fn children, pushcore_store_count_fn count);
+
 /* Why the last call on cfg failed: status, reason (static), offset. */
 PUSHCORE_API int pushcore_push_service_config_last_error(const pushcore_push_service_config* cfg,
                                                          const char** reason, size_t* offset);
