@@ -7,7 +7,7 @@
 # and prints a markdown table with the figures, the ratios and the targets.
 # Extra arguments go to the cycle benchmark, e.g. --benchmark_filter=rfc8030.
 # PUSHCORE_BENCH_BUILD=dir builds and runs in another directory; WEB_PUSH_SUBSCRIPTIONS=n
-# changes the memory program's count. About 2-3 minutes after the first build.
+# changes the memory program's count. About a minute, plus 1-2 for a first build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -17,6 +17,10 @@ pushcore_deps "${PUSHCORE_BUILD_DEPS[@]}" libbenchmark-dev libosip2-dev libsofia
 
 build=${PUSHCORE_BENCH_BUILD:-build-bench-wp}
 export PUSHCORE_BENCH_BUILD=$build
+# The commit as built: read before the build, since the tree may move during the run.
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD -- lib include capi examples 2>/dev/null ||
+  commit="$commit (lib/, include/, capi/ or examples/ modified)"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DPUSHCORE_BUILD_BENCH=ON \
   -DPUSHCORE_BUILD_TESTS=OFF -DPUSHCORE_BUILD_EXAMPLES=ON >/dev/null
 cmake --build "$build" -j "$(nproc)" --target web_push_cycle_bench web_push_memory webpush-service
@@ -42,9 +46,6 @@ echo "== 3. h2load over loopback (web_push_h2load.sh)"
 h2load_rc=0
 tests/bench/web_push_h2load.sh | tee "$h2load_log" || h2load_rc=$?
 
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-git diff --quiet HEAD -- lib include capi examples 2>/dev/null ||
-  commit="$commit (lib/, include/, capi/ or examples/ modified)"
 echo
 echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "commit:  $commit"
@@ -134,7 +135,7 @@ else:
 h = open(h2load_log).read()
 r = re.search(r"^RESULT pushcore (\S+) nghttpd (\S+)", h, re.M)
 print()
-print("| h2load -n 200000 -c 4 -m 32, loopback, median of 3 | req/s |")
+print("| h2load -n 200000 -c 4 -m 32, loopback, median of 5 | req/s |")
 print("|---|---:|")
 if r and r.group(1) != "-":
     ours, peer = float(r.group(1)), float(r.group(2))

@@ -19,12 +19,12 @@
 # names a file: a file costs the example about a quarter of its throughput here (ext4
 # writes, 2 per request), a measure of the example's logging, not of the library.
 #
-# The two runs alternate, H2LOAD_ROUNDS times (3), and the medians are compared: the
+# The two runs alternate, H2LOAD_ROUNDS times (5), and the medians are compared: the
 # machine's load may change during the runs, and both sides see the same changes.
 #
 # Environment: PUSHCORE_BENCH_BUILD (build dir holding the example, default
 # build-bench-wp; configured and built here if the binary is missing), H2LOAD_N (200000),
-# H2LOAD_C (4), H2LOAD_M (32), H2LOAD_ROUNDS (3), H2LOAD_SERVICE_LOG. Servers listen on 127.0.0.1 only and are
+# H2LOAD_C (4), H2LOAD_M (32), H2LOAD_ROUNDS (5), H2LOAD_SERVICE_LOG. Servers listen on 127.0.0.1 only and are
 # stopped on exit. Exit status 3: the example is not built (only nghttpd was measured).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -37,7 +37,7 @@ build=${PUSHCORE_BENCH_BUILD:-build-bench-wp}
 n=${H2LOAD_N:-200000}
 c=${H2LOAD_C:-4}
 m=${H2LOAD_M:-32}
-rounds=${H2LOAD_ROUNDS:-3}
+rounds=${H2LOAD_ROUNDS:-5}
 service_log=${H2LOAD_SERVICE_LOG:-/dev/null}
 
 find_service() {
