@@ -13,19 +13,18 @@
 # accepted (201): the whole send path runs (framing, parse, checks, store add and remove),
 # and the store never fills. With a TTL above 0 the messages would wait for a user agent
 # that never comes, and the per-subscription cap (100 by default) would answer 429.
-# The example's per-subscription rate limit is off (--rate-limit 0:0). It writes two log
-# lines per message to stderr (the request, and the TTL 0 drop), each with its own write();
-# nghttpd logs nothing unless -v. Its stderr goes to /dev/null unless H2LOAD_SERVICE_LOG
-# names a file: a file costs the example about a quarter of its throughput here (ext4
-# writes, 2 per request), a measure of the example's logging, not of the library.
+# The example's per-subscription rate limit is off (--rate-limit 0:0). It writes a log
+# line per request to stderr, each with its own write(); nghttpd logs nothing unless -v.
+# Its stderr goes to /dev/null unless H2LOAD_SERVICE_LOG names a file (which adds a file
+# system write per request: a cost of the example's logging, not of the library).
 #
 # The two runs alternate, H2LOAD_ROUNDS times (5), and the medians are compared: the
 # machine's load may change during the runs, and both sides see the same changes.
 #
 # Environment: PUSHCORE_BENCH_BUILD (build dir holding the example, default
 # build-bench-wp; configured and built here if the binary is missing), H2LOAD_N (200000),
-# H2LOAD_C (4), H2LOAD_M (32), H2LOAD_ROUNDS (5), H2LOAD_SERVICE_LOG. Servers listen on 127.0.0.1 only and are
-# stopped on exit. Exit status 3: the example is not built (only nghttpd was measured).
+# H2LOAD_C (4), H2LOAD_M (32), H2LOAD_ROUNDS (5), H2LOAD_SERVICE_LOG. Servers listen on
+# 127.0.0.1 only and are stopped on exit. Exit status 3: the example is not built (only nghttpd was measured).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
