@@ -141,9 +141,24 @@ struct PushService::Impl {
         return c << 32 | static_cast<uint32_t>(stream);
     }
 
-    void log(LogLevel level, const std::string& line) const {
-        if (cfg.log) cfg.log(level, line);
+    bool wants(LogLevel level) const {
+        return cfg.log && static_cast<int32_t>(level) <= static_cast<int32_t>(cfg.log_level);
     }
+    void log(LogLevel level, const std::string& line) const {
+        if (wants(level)) cfg.log(level, line);
+    }
+
+    // The Date field value, formatted once per second (RFC 9110 6.6.1).
+    const std::string& date(uint64_t now) {
+        const int64_t second = now_unix(now) / 1000;
+        if (second != date_second) {
+            date_second = second;
+            date_value = http_date(now_unix(now));
+        }
+        return date_value;
+    }
+    int64_t date_second = INT64_MIN;
+    std::string date_value;
 
     void mark_ready(ConnectionId id) {
         auto it = conns.find(id);
@@ -166,9 +181,10 @@ struct PushService::Impl {
 
     // --- responses --------------------------------------------------------------------
     void respond(ConnectionId c, const Request& req, Response r, uint64_t now) {
-        r.headers.insert(r.headers.begin(), {"date", http_date(now_unix(now))});
-        log(r.status >= 500 ? LogLevel::error : LogLevel::info,
-            req.method + " " + redact(req.path) + " " + std::to_string(r.status));
+        r.headers.insert(r.headers.begin(), {"date", date(now)});
+        const LogLevel level = r.status >= 500 ? LogLevel::error : LogLevel::info;
+        if (wants(level))
+            log(level, req.method + " " + redact(req.path) + " " + std::to_string(r.status));
         if (http::ServerConnection* h = connection(c)) {
             h->respond(req.stream_id, std::move(r));
             mark_ready(c);
@@ -456,10 +472,10 @@ struct PushService::Impl {
     }
 
     // --- delivery (seed 6) ------------------------------------------------------------
-    Response message_response(const MessageRecord& m) const {
+    Response message_response(const MessageRecord& m, uint64_t now) {
         Response r;
         r.status = 200;
-        r.add("date", http_date(now_unix_cache));
+        r.add("date", date(now));
         // Seed 7.2: Last-Modified says when the application server asked for delivery.
         r.add("last-modified", http_date(static_cast<int64_t>(m.created_unix_ms)));
         r.add("cache-control", "private");
@@ -470,14 +486,12 @@ struct PushService::Impl {
         r.body = m.body;
         return r;
     }
-    int64_t now_unix_cache = 0;
 
     // Pushes one message on a held GET; false when that stream can no longer take it.
     bool push_message(const Monitor& mon, const MessageRecord& m, uint64_t now) {
         http::ServerConnection* h = connection(mon.conn);
         if (!h || !h->stream_open(mon.stream)) return false;
-        now_unix_cache = now_unix(now);
-        int32_t promised = h->push(mon.stream, "/m/" + encode(m.id), message_response(m));
+        int32_t promised = h->push(mon.stream, "/m/" + encode(m.id), message_response(m, now));
         if (promised < 0) return false;
         in_flight.insert(m.id);
         mark_ready(mon.conn);
@@ -581,10 +595,10 @@ struct PushService::Impl {
                 http::ServerConnection* h = connection(mon.conn);
                 if (!h || !h->stream_open(mon.stream)) continue;
                 Response pushed = plain(410, "subscription ended");
-                pushed.headers.insert(pushed.headers.begin(), {"date", http_date(now_unix(now))});
+                pushed.headers.insert(pushed.headers.begin(), {"date", date(now)});
                 h->push(mon.stream, path, pushed);
                 Response r = plain(410, "subscription ended");
-                r.headers.insert(r.headers.begin(), {"date", http_date(now_unix(now))});
+                r.headers.insert(r.headers.begin(), {"date", date(now)});
                 h->respond(mon.stream, std::move(r));
                 mark_ready(mon.conn);
             }
@@ -646,7 +660,7 @@ struct PushService::Impl {
         if (!h || !h->stream_open(mon.stream)) return false;
         Response r;
         r.status = rc.status;
-        r.add("date", http_date(now_unix(now)));
+        r.add("date", date(now));
         if (h->push(mon.stream, "/m/" + encode(rc.message), std::move(r)) < 0) return false;
         mark_ready(mon.conn);
         return true;
@@ -738,8 +752,7 @@ struct PushService::Impl {
                             forget_held(mon.conn, mon.stream);
                             if (http::ServerConnection* h = connection(mon.conn)) {
                                 Response r410 = plain(410, "receipt subscription ended");
-                                r410.headers.insert(r410.headers.begin(),
-                                                    {"date", http_date(now_unix(now))});
+                                r410.headers.insert(r410.headers.begin(), {"date", date(now)});
                                 h->respond(mon.stream, std::move(r410));
                                 mark_ready(mon.conn);
                             }

@@ -63,6 +63,8 @@ struct ServiceConfig {
     Random random = Random::system_default();
     // Log lines, capability URLs already redacted (seed 8.5). May be empty.
     std::function<void(LogLevel, std::string_view)> log;
+    // The least severe level passed to `log` (a line that is not wanted is not formatted).
+    LogLevel log_level = LogLevel::info;
     // The store; nullptr: a MemoryStore the service owns.
     Store* store = nullptr;
     // Certificate and key for open_tls(); nullptr when the host does TLS itself or none.

@@ -617,3 +617,16 @@ TEST_CASE("web_push service: an acknowledged message takes its expiry timer with
     CHECK(status_of_delete(net, ua, pushes_on(ua, get).at(0)->promised_path) == 204);
     CHECK(net.service->next_deadline() == sub_expiry);
 }
+
+TEST_CASE("web_push service: log_level drops less severe lines; Date is an IMF-fixdate") {
+    ServiceConfig cfg;
+    cfg.log_level = LogLevel::warning;
+    cfg.wall_clock_offset_ms = 784111777000 - 1000;  // Sun, 06 Nov 1994 08:49:37 GMT at now
+    PushNet net(cfg);
+    H2Client& ua = net.h2();
+    int32_t id = ua.request("POST", "/subscribe");
+    net.pump();
+    CHECK(ua.stream(id).status == 201);
+    CHECK(*ua.stream(id).header("date") == "Sun, 06 Nov 1994 08:49:37 GMT");  // RFC 9110 5.6.7
+    CHECK(net.log.empty());
+}
