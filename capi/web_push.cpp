@@ -15,6 +15,7 @@
 #include "pushcore/core/status.hpp"
 #include "pushcore/http/server_connection.hpp"
 #include "pushcore/tls/server_tls.hpp"
+#include "pushcore/web_push/callback_store.hpp"
 #include "pushcore/web_push/push_service.hpp"
 #include "shim.hpp"
 
@@ -22,16 +23,30 @@ using namespace pushcore;
 using capi::last_error;
 using capi::run;
 using capi::status;
+using web_push::CallbackStore;
 using web_push::LogLevel;
 using web_push::PushService;
 using web_push::ServiceConfig;
 
+// The host's store callbacks (pushcore_push_service_config_set_store); all null: memory.
+struct HostStore {
+    void* ctx = nullptr;
+    pushcore_store_put_fn put = nullptr;
+    pushcore_store_get_fn get = nullptr;
+    pushcore_store_remove_fn remove = nullptr;
+    pushcore_store_children_fn children = nullptr;
+    pushcore_store_count_fn count = nullptr;
+};
+
 struct pushcore_push_service_config {
     ServiceConfig config;
+    HostStore store;
     mutable Error err;  // of the last call on the config, or of pushcore_push_service_new
 };
 
 struct pushcore_push_service {
+    // The service calls the store to its end: declared first, so destroyed after it.
+    std::unique_ptr<CallbackStore> store;
     std::unique_ptr<PushService> service;
     Error err;
 };
@@ -271,6 +286,23 @@ PUSHCORE_API int pushcore_push_service_config_set_tls_pem(pushcore_push_service_
     });
 }
 
+PUSHCORE_API int pushcore_push_service_config_set_store(pushcore_push_service_config* cfg,
+                                                        void* ctx, pushcore_store_put_fn put,
+                                                        pushcore_store_get_fn get,
+                                                        pushcore_store_remove_fn remove,
+                                                        pushcore_store_children_fn children,
+                                                        pushcore_store_count_fn count) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    return run(cfg->err, [&]() -> int {
+        if (!put || !get || !remove || !children || !count)
+            return status(refuse(cfg->err,
+                                 "store callbacks: put, get, remove, children and "
+                                 "count are all required"));
+        cfg->store = HostStore{ctx, put, get, remove, children, count};
+        return PUSHCORE_OK;
+    });
+}
+
 PUSHCORE_API int pushcore_push_service_config_last_error(const pushcore_push_service_config* cfg,
                                                          const char** reason, size_t* offset) {
     if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
@@ -285,7 +317,15 @@ PUSHCORE_API int pushcore_push_service_new(pushcore_push_service** out,
     *out = nullptr;
     return run(cfg->err, [&]() -> int {
         auto svc = std::make_unique<pushcore_push_service>();
-        svc->service = PushService::create(cfg->config, cfg->err);
+        ServiceConfig config = cfg->config;
+        const HostStore& hs = cfg->store;
+        if (hs.put) {
+            svc->store =
+                std::make_unique<CallbackStore>(hs.ctx, hs.put, hs.get, hs.remove, hs.children,
+                                                hs.count, config.wall_clock_offset_ms);
+            config.store = svc->store.get();
+        }
+        svc->service = PushService::create(std::move(config), cfg->err);
         if (!svc->service)
             return cfg->err.status != Status::ok ? status(cfg->err.status) : PUSHCORE_E_INTERNAL;
         *out = svc.release();

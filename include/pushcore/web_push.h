@@ -122,7 +122,7 @@ PUSHCORE_API int pushcore_push_service_config_set_tls_pem(pushcore_push_service_
  * id for messages, NULL otherwise. */
 typedef int (*pushcore_store_put_fn)(void* ctx, int32_t kind, const uint8_t* key16,
                                      const uint8_t* parent16, const uint8_t* record, size_t len);
-/* Looks a record up: 1 with *record/*len set (borrowed until the next callback), 0 when
+/* Looks a record up: 1 with *record and *len set (borrowed until the next callback), 0 when
  * there is none. */
 typedef int (*pushcore_store_get_fn)(void* ctx, int32_t kind, const uint8_t* key16,
                                      const uint8_t** record, size_t* len);

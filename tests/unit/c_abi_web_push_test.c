@@ -1,6 +1,7 @@
 /* The Web Push service through the C ABI only, as a C99 program sees it: config setters
  * and their refusals, a failing pushcore_push_service_new, then an HTTP/1.1 subscribe and
- * send (RFC 8030 4 and 5) over connections the test plays the host for. */
+ * send (RFC 8030 4 and 5) over connections the test plays the host for, and the same over
+ * a store of the host's (an array of records here) that outlives the service. */
 #include <pushcore.h>
 #include <stdio.h>
 #include <string.h>
@@ -381,9 +382,222 @@ static void http1_exchange(void) {
     pushcore_push_service_free(svc);
 }
 
+/* ---- a store of the host's: records in an array, in the order they were first put ---- */
+
+#define C_STORE_RECORDS 32
+#define C_STORE_BYTES 256
+
+struct c_record {
+    int32_t kind;
+    uint8_t key[16];
+    int has_parent;
+    uint8_t parent[16];
+    uint8_t bytes[C_STORE_BYTES];
+    size_t len;
+};
+
+struct c_store {
+    struct c_record records[C_STORE_RECORDS];
+    size_t n;
+    int fail_put; /* returned by put when not 0 */
+};
+
+static struct c_record* c_find(struct c_store* s, int32_t kind, const uint8_t* key) {
+    for (size_t i = 0; i < s->n; ++i)
+        if (s->records[i].kind == kind && memcmp(s->records[i].key, key, 16) == 0)
+            return &s->records[i];
+    return NULL;
+}
+
+static int c_put(void* ctx, int32_t kind, const uint8_t* key16, const uint8_t* parent16,
+                 const uint8_t* record, size_t len) {
+    struct c_store* s = (struct c_store*)ctx;
+    if (s->fail_put) return s->fail_put;
+    if (len > C_STORE_BYTES) return PUSHCORE_E_LIMIT_STORE;
+    struct c_record* r = c_find(s, kind, key16);
+    if (!r) {
+        if (s->n == C_STORE_RECORDS) return PUSHCORE_E_LIMIT_STORE;
+        r = &s->records[s->n++];
+    }
+    r->kind = kind;
+    memcpy(r->key, key16, 16);
+    r->has_parent = parent16 != NULL;
+    if (parent16) memcpy(r->parent, parent16, 16);
+    if (len) memcpy(r->bytes, record, len);
+    r->len = len;
+    return PUSHCORE_OK;
+}
+
+static int c_get(void* ctx, int32_t kind, const uint8_t* key16, const uint8_t** record,
+                 size_t* len) {
+    struct c_record* r = c_find((struct c_store*)ctx, kind, key16);
+    if (!r) return 0;
+    *record = r->bytes;
+    *len = r->len;
+    return 1;
+}
+
+static int c_remove(void* ctx, int32_t kind, const uint8_t* key16) {
+    struct c_store* s = (struct c_store*)ctx;
+    struct c_record* r = c_find(s, kind, key16);
+    if (!r) return PUSHCORE_OK;
+    size_t i = (size_t)(r - s->records);
+    memmove(r, r + 1, (s->n - i - 1) * sizeof *r);
+    --s->n;
+    return PUSHCORE_OK;
+}
+
+static int c_children(void* ctx, const uint8_t* parent16, uint8_t* keys16, size_t cap,
+                      size_t* count) {
+    struct c_store* s = (struct c_store*)ctx;
+    size_t found = 0;
+    for (size_t i = 0; i < s->n; ++i) {
+        const struct c_record* r = &s->records[i];
+        if (r->kind != PUSHCORE_STORE_MESSAGE || !r->has_parent ||
+            memcmp(r->parent, parent16, 16) != 0)
+            continue;
+        if (found < cap) memcpy(keys16 + 16 * found, r->key, 16);
+        ++found;
+    }
+    *count = found;
+    return found > cap ? PUSHCORE_E_BUFFER_TOO_SMALL : PUSHCORE_OK;
+}
+
+static int c_count(void* ctx, int32_t kind, uint64_t* count, uint64_t* bytes) {
+    struct c_store* s = (struct c_store*)ctx;
+    *count = *bytes = 0;
+    for (size_t i = 0; i < s->n; ++i)
+        if (s->records[i].kind == kind) {
+            ++*count;
+            *bytes += s->records[i].len;
+        }
+    return PUSHCORE_OK;
+}
+
+static size_t c_kind_count(const struct c_store* s, int32_t kind) {
+    size_t n = 0;
+    for (size_t i = 0; i < s->n; ++i) n += s->records[i].kind == kind;
+    return n;
+}
+
+/* The 16 bytes counting_random gave from byte `first` on. */
+static void counted(uint8_t first, uint8_t out[16]) {
+    for (int i = 0; i < 16; ++i) out[i] = (uint8_t)(first + i);
+}
+
+static uint64_t le64(const uint8_t* p) {
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
+    return v;
+}
+
+static void host_store(void) {
+    static struct c_store store; /* static: large, and zeroed */
+    pushcore_push_service_config* cfg = NULL;
+    CHECK(pushcore_push_service_config_new(&cfg) == PUSHCORE_OK);
+
+    /* All five callbacks are required. */
+    CHECK(refused(cfg, pushcore_push_service_config_set_store(cfg, &store, NULL, c_get, c_remove,
+                                                              c_children, c_count)));
+    CHECK(refused(cfg, pushcore_push_service_config_set_store(cfg, &store, c_put, NULL, c_remove,
+                                                              c_children, c_count)));
+    CHECK(refused(cfg, pushcore_push_service_config_set_store(cfg, &store, c_put, c_get, NULL,
+                                                              c_children, c_count)));
+    CHECK(refused(cfg, pushcore_push_service_config_set_store(cfg, &store, c_put, c_get, c_remove,
+                                                              NULL, c_count)));
+    CHECK(refused(cfg, pushcore_push_service_config_set_store(cfg, &store, c_put, c_get, c_remove,
+                                                              c_children, NULL)));
+    const char* reason = NULL;
+    CHECK(pushcore_push_service_config_last_error(cfg, &reason, NULL) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(strstr(reason, "store callbacks") != NULL);
+    CHECK(pushcore_push_service_config_set_store(NULL, &store, c_put, c_get, c_remove, c_children,
+                                                 c_count) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_push_service_config_set_store(cfg, &store, c_put, c_get, c_remove, c_children,
+                                                 c_count) == PUSHCORE_OK);
+    CHECK(clean(cfg));
+
+    unsigned next_byte = 0;
+    CHECK(pushcore_push_service_config_set_random(cfg, counting_random, &next_byte) == 0);
+    CHECK(pushcore_push_service_config_set_wall_clock_offset(cfg, 1700000000000) == 0);
+    pushcore_push_service* svc = NULL;
+    CHECK(pushcore_push_service_new(&svc, cfg) == PUSHCORE_OK);
+
+    /* Subscribe: the subscription under its id (bytes 0..15), and a push index entry
+     * under the push resource's id (bytes 16..31) holding the subscription id. */
+    uint64_t conn = 0;
+    CHECK(pushcore_push_service_open(svc, PUSHCORE_HTTP_1, 10, &conn) == PUSHCORE_OK);
+    CHECK(feed(svc, conn, "POST /subscribe HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 10) ==
+          PUSHCORE_OK);
+    char response[4096], push[256], request[512];
+    CHECK(drain(svc, conn, response, sizeof response) > 0);
+    CHECK(starts(response, "HTTP/1.1 201 Created\r\n"));
+    CHECK(push_link(response, push, sizeof push));
+    uint8_t sub_id[16], push_id[16], msg_id[16];
+    counted(0, sub_id);
+    counted(16, push_id);
+    counted(32, msg_id);
+    CHECK(store.n == 2);
+    const struct c_record* r = c_find(&store, PUSHCORE_STORE_SUBSCRIPTION, sub_id);
+    CHECK(r != NULL && !r->has_parent && r->len == 41 && r->bytes[0] == 1);
+    /* Its expiry is Unix ms: the wall clock offset plus 10 (now) plus 10 days. */
+    CHECK(r != NULL && le64(r->bytes + 33) == 1700000000000ULL + 10 + 864000000ULL);
+    r = c_find(&store, PUSHCORE_STORE_PUSH_INDEX, push_id);
+    CHECK(r != NULL && r->len == 16 && memcmp(r->bytes, sub_id, 16) == 0);
+
+    /* Send: the message under its id, its subscription as parent. */
+    snprintf(request, sizeof request,
+             "POST %s HTTP/1.1\r\nHost: x\r\nTTL: 60\r\nContent-Length: 5\r\n\r\nhello", push);
+    CHECK(feed(svc, conn, request, 20) == PUSHCORE_OK);
+    CHECK(drain(svc, conn, response, sizeof response) > 0);
+    CHECK(starts(response, "HTTP/1.1 201 Created\r\n"));
+    r = c_find(&store, PUSHCORE_STORE_MESSAGE, msg_id);
+    CHECK(r != NULL && r->has_parent && memcmp(r->parent, sub_id, 16) == 0);
+    CHECK(r != NULL && r->bytes[0] == 1 && r->len > 5);
+    size_t message_bytes = r ? r->len : 0;
+    uint64_t subs = 0, msgs = 0, bytes = 0;
+    CHECK(pushcore_push_service_counts(svc, &subs, &msgs, &bytes) == PUSHCORE_OK);
+    CHECK(subs == 1 && msgs == 1 && bytes == message_bytes); /* record bytes, not body bytes */
+
+    /* A new service over the same store finds the subscription and its message: over
+     * HTTP/1.1, which cannot push, GET with wait=0 answers 400 since one is stored. */
+    pushcore_push_service_free(svc);
+    CHECK(store.n == 3);
+    svc = NULL;
+    CHECK(pushcore_push_service_new(&svc, cfg) == PUSHCORE_OK);
+    pushcore_push_service_config_free(cfg);
+    CHECK(pushcore_push_service_counts(svc, &subs, &msgs, &bytes) == PUSHCORE_OK);
+    CHECK(subs == 1 && msgs == 1 && bytes == message_bytes);
+    CHECK(pushcore_push_service_open(svc, PUSHCORE_HTTP_1, 0, &conn) == PUSHCORE_OK);
+    CHECK(feed(svc, conn,
+               "GET /s/AAECAwQFBgcICQoLDA0ODw HTTP/1.1\r\nHost: x\r\nPrefer: wait=0\r\n\r\n",
+               0) == PUSHCORE_OK);
+    CHECK(drain(svc, conn, response, sizeof response) > 0);
+    CHECK(starts(response, "HTTP/1.1 400 "));
+
+    /* A store that refuses a record fails the request with 500. */
+    store.fail_put = PUSHCORE_E_INTERNAL;
+    CHECK(feed(svc, conn, request, 30) == PUSHCORE_OK);
+    CHECK(drain(svc, conn, response, sizeof response) > 0);
+    CHECK(starts(response, "HTTP/1.1 500 "));
+    store.fail_put = 0;
+
+    /* Unsubscribing removes the subscription, its index entry and its messages. */
+    CHECK(feed(svc, conn, "DELETE /s/AAECAwQFBgcICQoLDA0ODw HTTP/1.1\r\nHost: x\r\n\r\n", 40) ==
+          PUSHCORE_OK);
+    CHECK(drain(svc, conn, response, sizeof response) > 0);
+    CHECK(starts(response, "HTTP/1.1 204 "));
+    CHECK(store.n == 0);
+    CHECK(c_kind_count(&store, PUSHCORE_STORE_MESSAGE) == 0);
+    CHECK(pushcore_push_service_counts(svc, &subs, &msgs, &bytes) == PUSHCORE_OK);
+    CHECK(subs == 0 && msgs == 0 && bytes == 0);
+    pushcore_push_service_free(svc);
+}
+
 int main(void) {
     config_setters();
     http1_exchange();
+    host_store();
     if (failures) {
         fprintf(stderr, "%d check(s) failed\n", failures);
         return 1;

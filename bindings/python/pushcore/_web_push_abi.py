@@ -10,7 +10,7 @@ Handles are pointers to distinct opaque structures. Text goes in as pointer + le
 (the header's `const char*, size_t` pairs: no NUL terminator needed); wire bytes as
 POINTER(c_uint8) plus a size_t length; 64-bit values as c_uint64 / c_int64.
 """
-from ctypes import CFUNCTYPE, POINTER, c_char, c_int32, c_int64, c_size_t, c_void_p
+from ctypes import CFUNCTYPE, POINTER, c_char, c_int, c_int32, c_int64, c_size_t, c_void_p
 
 from . import _abi
 from ._abi import (NO_DEADLINE, RANDOM_FN, RANDOM_FN_SIGNATURE, BytesP, BytesPP,  # noqa: F401
@@ -36,11 +36,32 @@ LOG_FN = CFUNCTYPE(None, c_void_p, c_int32, POINTER(c_char), c_size_t)
 # The callback parameter types that differ from CTYPES, by (typedef, parameter index).
 CALLBACK_OVERRIDES = {("pushcore_log_fn", 2): POINTER(c_char)}
 
+# The five callbacks of a store of the host's (pushcore_push_service_config_set_store).
+# Keys and parents are 16 bytes; record bytes are read with their length.
+STORE_PUT_FN_SIGNATURE = ("int", ["void*", "int32_t", "const uint8_t*", "const uint8_t*",
+                                  "const uint8_t*", "size_t"])
+STORE_PUT_FN = CFUNCTYPE(c_int, c_void_p, c_int32, BytesP, BytesP, BytesP, c_size_t)
+STORE_GET_FN_SIGNATURE = ("int", ["void*", "int32_t", "const uint8_t*", "const uint8_t**",
+                                  "size_t*"])
+STORE_GET_FN = CFUNCTYPE(c_int, c_void_p, c_int32, BytesP, BytesPP, SizeP)
+STORE_REMOVE_FN_SIGNATURE = ("int", ["void*", "int32_t", "const uint8_t*"])
+STORE_REMOVE_FN = CFUNCTYPE(c_int, c_void_p, c_int32, BytesP)
+STORE_CHILDREN_FN_SIGNATURE = ("int", ["void*", "const uint8_t*", "uint8_t*", "size_t",
+                                       "size_t*"])
+STORE_CHILDREN_FN = CFUNCTYPE(c_int, c_void_p, BytesP, BytesP, c_size_t, SizeP)
+STORE_COUNT_FN_SIGNATURE = ("int", ["void*", "int32_t", "uint64_t*", "uint64_t*"])
+STORE_COUNT_FN = CFUNCTYPE(c_int, c_void_p, c_int32, U64P, U64P)
+
 # The ctypes type of each C type the header uses, named by its C spelling (see _abi.py).
 CTYPES = {
     **_abi.CORE_CTYPES,
     "int64_t": c_int64,
     "pushcore_log_fn": LOG_FN,
+    "pushcore_store_put_fn": STORE_PUT_FN,
+    "pushcore_store_get_fn": STORE_GET_FN,
+    "pushcore_store_remove_fn": STORE_REMOVE_FN,
+    "pushcore_store_children_fn": STORE_CHILDREN_FN,
+    "pushcore_store_count_fn": STORE_COUNT_FN,
     **_abi.handle_ctypes(pushcore_push_service_config, pushcore_push_service),
 }
 
@@ -68,6 +89,9 @@ SIGNATURES = [
     ("pushcore_push_service_config_set_log", "int", [_CFG, "pushcore_log_fn", "void*"]),
     ("pushcore_push_service_config_set_tls_pem", "int",
      [_CFG, "const char*", "size_t", "const char*", "size_t"]),
+    ("pushcore_push_service_config_set_store", "int",
+     [_CFG, "void*", "pushcore_store_put_fn", "pushcore_store_get_fn", "pushcore_store_remove_fn",
+      "pushcore_store_children_fn", "pushcore_store_count_fn"]),
     ("pushcore_push_service_config_last_error", "int",
      ["const pushcore_push_service_config*", "const char**", "size_t*"]),
     # the service
@@ -101,4 +125,9 @@ LOG_ERROR = 0
 LOG_WARNING = 1
 LOG_INFO = 2
 LOG_DEBUG = 3
+
+STORE_SUBSCRIPTION = 1
+STORE_RECEIPT_SUBSCRIPTION = 2
+STORE_MESSAGE = 3
+STORE_PUSH_INDEX = 4
 

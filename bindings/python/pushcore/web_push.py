@@ -3,10 +3,11 @@ pushcore/web_push.h.
 
 Classes:
   PushService    the push service: every connection the host accepted, the subscriptions
-                 and messages (in memory), the timers
+                 and messages (in memory, or in a store of the host's), the timers
   HttpProtocol   what a plaintext connection speaks (detected, or what ALPN chose)
   LogLevel       the level of a line given to the log callback
-  Counts         what the service stores: subscriptions, messages, body bytes
+  StoreKind      the kinds of records a store of the host's keeps
+  Counts         what the service stores: subscriptions, messages, bytes
 
 Sans-IO as the library is: the host accepts sockets and calls open() (or open_tls()) for
 each, feeds what a socket read to receive(), writes out drain() (or output() and then
@@ -50,6 +51,17 @@ class LogLevel(enum.IntEnum):
     WARNING = _abi.LOG_WARNING
     INFO = _abi.LOG_INFO
     DEBUG = _abi.LOG_DEBUG
+
+
+class StoreKind(enum.IntEnum):
+    """The kinds of records PushService(store=...) keeps, each under a 16-byte key: a
+    subscription under its id, a receipt subscription under its id, a message under its
+    id (with its subscription's id as parent), and under each push resource's id the id
+    of its subscription (the push index)."""
+    SUBSCRIPTION = _abi.STORE_SUBSCRIPTION
+    RECEIPT_SUBSCRIPTION = _abi.STORE_RECEIPT_SUBSCRIPTION
+    MESSAGE = _abi.STORE_MESSAGE
+    PUSH_INDEX = _abi.STORE_PUSH_INDEX
 
 
 Counts = namedtuple("Counts", "subscriptions messages bytes")
@@ -126,6 +138,94 @@ class _Log(_common.Callback):
         self.fn(level, _common.borrowed(line, length).decode("utf-8", "replace"))
 
 
+_E_INTERNAL = -300          # PUSHCORE_E_INTERNAL
+_E_BUFFER_TOO_SMALL = -3    # PUSHCORE_E_BUFFER_TOO_SMALL
+_KEY = 16
+
+
+def _kind(kind: int):
+    try:
+        return StoreKind(kind)
+    except ValueError:  # a kind newer than this binding
+        return kind
+
+
+class _Store:
+    """Bridges a store object (put, get, remove, children, count: see PushService) to the
+    five callbacks of pushcore_push_service_config_set_store. An exception in a method
+    must not unwind into C: the first one is kept in `error` (take_error()) and C gets
+    its status (a PushcoreError's) or PUSHCORE_E_INTERNAL, which fails the request."""
+
+    _METHODS = ("put", "get", "remove", "children", "count")
+
+    def __init__(self, obj):
+        missing = [name for name in self._METHODS if not callable(getattr(obj, name, None))]
+        if missing:
+            raise TypeError("store must have the methods put, get, remove, children and count "
+                            f"(missing: {', '.join(missing)})")
+        self.obj = obj
+        self.error = None
+        self._record = None  # the bytes of the latest get(), which C borrows until then
+        self.c_put = _abi.STORE_PUT_FN(self._guarded(self._put))
+        self.c_get = _abi.STORE_GET_FN(self._guarded(self._get))
+        self.c_remove = _abi.STORE_REMOVE_FN(self._guarded(self._remove))
+        self.c_children = _abi.STORE_CHILDREN_FN(self._guarded(self._children))
+        self.c_count = _abi.STORE_COUNT_FN(self._guarded(self._count))
+
+    def _guarded(self, method):
+        def call(_ctx, *args):
+            try:
+                return method(*args)
+            except BaseException as exc:  # must not unwind into C
+                if self.error is None:
+                    self.error = exc
+                if isinstance(exc, PushcoreError) and exc.status < 0:
+                    return exc.status
+                return _E_INTERNAL
+        return call
+
+    def take_error(self):
+        error, self.error = self.error, None
+        return error
+
+    def _put(self, kind, key, parent, record, length):
+        self.obj.put(_kind(kind), _common.borrowed(key, _KEY),
+                     _common.borrowed(parent, _KEY) if parent else None,
+                     _common.borrowed(record, length))
+        return 0
+
+    def _get(self, kind, key, record, length):
+        data = self.obj.get(_kind(kind), _common.borrowed(key, _KEY))
+        if data is None:
+            return 0
+        data = bytes(data)
+        self._record = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
+        record[0] = ctypes.cast(self._record, _abi.BytesP)
+        length[0] = len(data)
+        return 1
+
+    def _remove(self, kind, key):
+        self.obj.remove(_kind(kind), _common.borrowed(key, _KEY))
+        return 0
+
+    def _children(self, parent, keys, cap, count):
+        found = [bytes(k) for k in self.obj.children(_common.borrowed(parent, _KEY))]
+        if any(len(k) != _KEY for k in found):
+            raise ValueError("store.children() must give 16-byte keys")
+        count[0] = len(found)
+        if len(found) > cap:
+            return _E_BUFFER_TOO_SMALL  # the service asks again with room for all
+        if found:
+            ctypes.memmove(keys, b"".join(found), _KEY * len(found))
+        return 0
+
+    def _count(self, kind, count, size):
+        records, total = self.obj.count(_kind(kind))
+        count[0] = _uint("count", records, 64)
+        size[0] = _uint("bytes", total, 64)
+        return 0
+
+
 # ---- the service ----------------------------------------------------------------------------
 
 class PushService(_common.Timers, _common.OwnedHandle, release="free", released="freed"):
@@ -140,7 +240,8 @@ class PushService(_common.Timers, _common.OwnedHandle, release="free", released=
     max_header_count, max_concurrent_streams, idle_timeout_ms (0: none), gone_status
     (404 or 410), wall_clock_offset_ms (Unix ms at now_ms == 0), random(n) -> n bytes
     (replaces the CSPRNG), log(level, line) (capability URLs already redacted),
-    tls_cert_pem and tls_key_pem (PEM text, for open_tls()).
+    tls_cert_pem and tls_key_pem (PEM text, for open_tls()), store (a store of the host's,
+    below).
 
     Frees its C handle (and every connection in it) on free(), at the end of a `with`
     block, or when collected; freed tells it was. close(conn) closes one connection, as
@@ -149,14 +250,34 @@ class PushService(_common.Timers, _common.OwnedHandle, release="free", released=
 
     The random source and the log callback are called inside the service's calls: an
     exception in either is reported as a RuntimeWarning by the call that ran it (a failed
-    random source fails the request that needed it, with 500)."""
+    random source fails the request that needed it, with 500).
+
+    store: an object that keeps the service's records (subscriptions, receipt
+    subscriptions, unacknowledged messages) instead of memory, so that they outlive the
+    service: a new PushService over the same store carries on. Records are opaque bytes
+    (times in them are Unix ms, through wall_clock_offset_ms), keyed by a StoreKind and a
+    16-byte key; its methods, called synchronously inside the service's calls:
+      put(kind, key, parent, record)  keep record (bytes) under (kind, key), replacing one;
+                                      parent: the subscription id (bytes) of a MESSAGE,
+                                      else None
+      get(kind, key) -> bytes | None  the record, or None when there is none
+      remove(kind, key)               forget it (one that is not there: nothing to do)
+      children(parent) -> [key, ...]  the keys of the MESSAGE records with that parent,
+                                      oldest put first
+      count(kind) -> (records, bytes) how many records of the kind, and their bytes in all
+    A method that raises fails the request that needed it (the service answers 500) and
+    is reported as a RuntimeWarning by the call that ran it; the library is given the
+    status of a PushcoreError raised there, else PUSHCORE_E_INTERNAL. With a store,
+    counts().bytes and the byte limits count record bytes, not body bytes. The service
+    keeps the store (and it, its methods) alive as long as its handle."""
 
     _last_error_fn = lib.pushcore_push_service_last_error
     _next_deadline_fn = lib.pushcore_push_service_next_deadline
     _on_timeout_fn = lib.pushcore_push_service_on_timeout
-    _callbacks = ("_random", "_log")
+    _callbacks = ("_random", "_log", "_store")
     _random = None
     _log = None
+    _store = None
 
     def __init__(self, *, base_url=None, subscribe_path=None, max_message_bytes=None,
                  subscription_lifetime_s=None, max_ttl_s=None, default_ttl_s=None,
@@ -165,12 +286,13 @@ class PushService(_common.Timers, _common.OwnedHandle, release="free", released=
                  max_bytes_total=None, max_subscriptions=None, max_header_bytes=None,
                  max_header_count=None, max_concurrent_streams=None, idle_timeout_ms=None,
                  gone_status=None, wall_clock_offset_ms=None, random=None, log=None,
-                 tls_cert_pem=None, tls_key_pem=None):
+                 tls_cert_pem=None, tls_key_pem=None, store=None):
         settings = {k: v for k, v in locals().items() if k != "self"}
         if (tls_cert_pem is None) != (tls_key_pem is None):
             raise TypeError("tls_cert_pem and tls_key_pem go together")
         rnd = _common.RandomSource(random) if random is not None else None
         logger = _Log(log) if log is not None else None
+        host_store = _Store(store) if store is not None else None
         cfg = _common.new_handle(lib.pushcore_push_service_config_new, _abi.ConfigP)
 
         def check(status, function, given):  # the config says why; the argument comes first
@@ -215,6 +337,11 @@ class PushService(_common.Timers, _common.OwnedHandle, release="free", released=
             if logger is not None:
                 check(lib.pushcore_push_service_config_set_log(cfg, logger.c_fn, None),
                       "pushcore_push_service_config_set_log", f"log={log!r}")
+            if host_store is not None:
+                check(lib.pushcore_push_service_config_set_store(
+                    cfg, None, host_store.c_put, host_store.c_get, host_store.c_remove,
+                    host_store.c_children, host_store.c_count),
+                    "pushcore_push_service_config_set_store", f"store={store!r}")
             if tls_cert_pem is not None:
                 cert = _common.encode_text("tls_cert_pem", tls_cert_pem)
                 key = _common.encode_text("tls_key_pem", tls_key_pem)
@@ -231,6 +358,7 @@ class PushService(_common.Timers, _common.OwnedHandle, release="free", released=
         # The C service calls these: they live as long as the handle.
         self._random = rnd
         self._log = logger
+        self._store = host_store
         self._adopt(ptr, lib.pushcore_push_service_free)
 
     # ---- the handle ----
@@ -238,7 +366,8 @@ class PushService(_common.Timers, _common.OwnedHandle, release="free", released=
     def _check(self, status: int, function: str) -> int:
         """Returns a non-negative status; raises PushcoreError for a negative one with the
         reason the service recorded. A callback that raised is reported as a warning."""
-        for callback, what in ((self._random, "random source"), (self._log, "log callback")):
+        for callback, what in ((self._random, "random source"), (self._log, "log callback"),
+                               (self._store, "store")):
             error = _common.take_error(callback)
             if error is not None:
                 warnings.warn(f"{function}: the {what} raised {error!r}", RuntimeWarning,
@@ -332,7 +461,8 @@ class PushService(_common.Timers, _common.OwnedHandle, release="free", released=
     # ---- the store (the timers: _common.Timers) ----
 
     def counts(self) -> Counts:
-        """What is stored: subscriptions, messages, message body bytes."""
+        """What is stored: subscriptions, messages, message body bytes (record bytes with a
+        store of the host's)."""
         subs = ctypes.c_uint64()
         msgs = ctypes.c_uint64()
         size = ctypes.c_uint64()
@@ -347,4 +477,4 @@ class PushService(_common.Timers, _common.OwnedHandle, release="free", released=
         return f"PushService({self.counts()})"
 
 
-__all__ = ["PushService", "HttpProtocol", "LogLevel", "Counts"]
+__all__ = ["PushService", "HttpProtocol", "LogLevel", "StoreKind", "Counts"]

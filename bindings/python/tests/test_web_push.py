@@ -24,7 +24,7 @@ except ImportError:  # run as a script: this folder is on sys.path
 
 HAVE_WEB_PUSH = hasattr(pushcore.lib, "pushcore_push_service_new")
 if HAVE_WEB_PUSH:
-    from pushcore import Counts, HttpProtocol, LogLevel, PushcoreError, PushService
+    from pushcore import Counts, HttpProtocol, LogLevel, PushcoreError, PushService, StoreKind
 
 SUBSCRIBE = b"POST /subscribe HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
 WALL_CLOCK = 1700000000000  # Tue, 14 Nov 2023 22:13:20 GMT
@@ -361,6 +361,186 @@ class Http1Test(unittest.TestCase):
         self.assertEqual(exchange(svc, conn, SUBSCRIBE).status, 404)
 
 
+class DictStore:
+    """A store of the host's in a dict: (kind, key) -> (parent, record), in put order."""
+
+    def __init__(self):
+        self.records = {}
+
+    def put(self, kind, key, parent, record):
+        self.records[(kind, key)] = (parent, record)
+
+    def get(self, kind, key):
+        entry = self.records.get((kind, key))
+        return None if entry is None else entry[1]
+
+    def remove(self, kind, key):
+        self.records.pop((kind, key), None)
+
+    def children(self, parent):
+        return [key for (kind, key), (p, _) in self.records.items()
+                if kind == StoreKind.MESSAGE and p == parent]
+
+    def count(self, kind):
+        records = [r for (k, _), (_, r) in self.records.items() if k == kind]
+        return len(records), sum(len(r) for r in records)
+
+    def keys(self, kind) -> list:
+        return [key for k, key in self.records if k == kind]
+
+
+def path_of(url: str) -> str:
+    return url[len("http://x"):]
+
+
+@unittest.skipUnless(HAVE_WEB_PUSH, "the library is built without PUSHCORE_WITH_WEB_PUSH")
+class StoreTest(unittest.TestCase):
+    """PushService(store=...): the records a store of the host's keeps, and a new service
+    over the same store carrying on where the last one stopped (over HTTP/1.1, which can
+    acknowledge but not receive: GET with Prefer: wait=0 answers 204 with nothing stored,
+    400 with messages waiting for HTTP/2 server push)."""
+
+    def service(self, store, random=None, now_ms=0):
+        svc = PushService(store=store, random=random or DeterministicRandom(),
+                          wall_clock_offset_ms=WALL_CLOCK + now_ms)
+        self.addCleanup(svc.free)
+        return svc
+
+    def subscribe(self, svc):
+        conn = svc.open("http1")
+        r = exchange(svc, conn, SUBSCRIBE)
+        self.assertEqual(r.status, 201, r.status_line)
+        return conn, path_of(r.get("location")), r.link("urn:ietf:params:push")
+
+    def test_records_under_their_kinds(self):
+        store = DictStore()
+        random = DeterministicRandom()
+        svc = self.service(store, random)
+        conn, _, push = self.subscribe(svc)
+        sub_id, push_id = random.stream[:16], random.stream[16:32]
+        self.assertEqual(list(store.records), [(StoreKind.SUBSCRIPTION, sub_id),
+                                               (StoreKind.PUSH_INDEX, push_id)])
+        self.assertIsInstance(list(store.records)[0][0], StoreKind)
+        parent, record = store.records[(StoreKind.SUBSCRIPTION, sub_id)]
+        self.assertIsNone(parent)
+        self.assertEqual((record[0], len(record)), (1, 41))  # version 1; id, push id, expiry
+        self.assertEqual(record[1:17], sub_id)
+        self.assertEqual(store.records[(StoreKind.PUSH_INDEX, push_id)], (None, sub_id))
+
+        self.assertEqual(exchange(svc, conn, send_request(push, b"hello")).status, 201)
+        msg_id = random.stream[32:48]
+        parent, record = store.records[(StoreKind.MESSAGE, msg_id)]
+        self.assertEqual(parent, sub_id)
+        self.assertIn(b"hello", record)
+        # With a store, the byte count is of records.
+        self.assertEqual(svc.counts(), Counts(1, 1, len(record)))
+
+    def test_a_new_service_carries_on(self):
+        store = DictStore()
+        random = DeterministicRandom()
+        svc = self.service(store, random)
+        conn, sub, push = self.subscribe(svc)
+        first = exchange(svc, conn, send_request(push, b"one", ttl=600))
+        self.assertEqual(exchange(svc, conn, send_request(push, b"two", ttl=600)).status, 201)
+        wait0 = f"GET {sub} HTTP/1.1\r\nHost: x\r\nPrefer: wait=0\r\n\r\n".encode()
+        self.assertEqual(exchange(svc, conn, wait0).status, 400)
+        svc.free()
+
+        # A new service, a minute later, over the same store.
+        svc = self.service(store, DeterministicRandom(b"after the restart"), now_ms=60000)
+        self.assertEqual(svc.counts().subscriptions, 1)
+        self.assertEqual(svc.counts().messages, 2)
+        conn = svc.open("http1")
+        self.assertEqual(exchange(svc, conn, wait0).status, 400)  # messages are waiting
+        # Acknowledging works over HTTP/1.1 (RFC 8030 6.2).
+        ack = f"DELETE {path_of(first.get('location'))} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+        self.assertEqual(exchange(svc, conn, ack).status, 204)
+        self.assertEqual(svc.counts().messages, 1)
+        self.assertEqual(exchange(svc, conn, ack).status, 404)
+        # Sending still reaches the subscription through the push index.
+        self.assertEqual(exchange(svc, conn, send_request(push, b"three")).status, 201)
+        self.assertEqual(svc.counts().messages, 2)
+        # Unsubscribing takes its records and messages away.
+        delete = f"DELETE {sub} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+        self.assertEqual(exchange(svc, conn, delete).status, 204)
+        self.assertEqual(svc.counts(), Counts(0, 0, 0))
+        self.assertEqual(store.records, {})
+        self.assertEqual(exchange(svc, conn, send_request(push)).status, 410)
+
+        # A subscription with nothing stored: 204.
+        _, sub, _ = self.subscribe(svc)
+        wait0 = f"GET {sub} HTTP/1.1\r\nHost: x\r\nPrefer: wait=0\r\n\r\n".encode()
+        self.assertEqual(exchange(svc, conn, wait0).status, 204)
+
+    def test_many_messages_of_one_subscription(self):
+        store = DictStore()
+        svc = self.service(store)
+        conn, sub, push = self.subscribe(svc)
+        for i in range(40):  # more keys than the service first makes room for
+            self.assertEqual(exchange(svc, conn, send_request(push, b"m%d" % i)).status, 201)
+        self.assertEqual(len(store.children(store.keys(StoreKind.SUBSCRIPTION)[0])), 40)
+        delete = f"DELETE {sub} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+        self.assertEqual(exchange(svc, conn, delete).status, 204)
+        self.assertEqual(store.records, {})
+
+    def test_a_corrupt_record_is_absent(self):
+        store = DictStore()
+        svc = self.service(store)
+        conn, sub, push = self.subscribe(svc)
+        [key] = store.keys(StoreKind.SUBSCRIPTION)
+        store.records[(StoreKind.SUBSCRIPTION, key)] = (None, b"\x02junk")
+        self.assertEqual(exchange(svc, conn, send_request(push)).status, 410)
+        wait0 = f"GET {sub} HTTP/1.1\r\nHost: x\r\nPrefer: wait=0\r\n\r\n".encode()
+        self.assertEqual(exchange(svc, conn, wait0).status, 410)
+
+    def test_a_raising_store_fails_the_request(self):
+        class Full(DictStore):
+            def put(self, kind, key, parent, record):
+                raise PushcoreError(-207, "disk full")  # PUSHCORE_E_LIMIT_STORE
+
+        class Broken(DictStore):
+            def count(self, kind):
+                return "not a pair"
+
+        for store, text in ((Full(), "disk full"), (Broken(), "unpack")):
+            with self.subTest(store=type(store).__name__):
+                svc = self.service(store)
+                conn = svc.open()
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    r = exchange(svc, conn, SUBSCRIBE)
+                self.assertEqual(r.status, 500 if isinstance(store, Full) else 201)
+                self.assertEqual(len(caught), 1)
+                self.assertIn("the store raised", str(caught[0].message))
+                self.assertIn(text, str(caught[0].message))
+
+    def test_the_store_needs_its_methods(self):
+        with self.assertRaises(TypeError) as ctx:
+            PushService(store=object())
+        self.assertIn("put, get, remove, children and count", str(ctx.exception))
+
+        class NoCount:
+            put = get = remove = children = staticmethod(lambda *args: None)
+
+        with self.assertRaises(TypeError) as ctx:
+            PushService(store=NoCount())
+        self.assertIn("missing: count", str(ctx.exception))
+
+    def test_the_store_lives_as_long_as_the_service(self):
+        store = DictStore()
+        ref = weakref.ref(store)
+        svc = PushService(store=store)
+        del store
+        gc.collect()
+        self.assertIsNotNone(ref())
+        conn = svc.open()
+        self.assertEqual(exchange(svc, conn, SUBSCRIBE).status, 201)
+        self.assertEqual(len(ref().records), 2)
+        svc.free()
+        gc.collect()
+        self.assertIsNone(ref())
+
+
 @unittest.skipUnless(HAVE_WEB_PUSH, "the library is built without PUSHCORE_WITH_WEB_PUSH")
 class ConfigTest(unittest.TestCase):
     def refused(self, function: str, reason: str, **settings):
@@ -564,8 +744,9 @@ class TlsTest(unittest.TestCase):
 @unittest.skipUnless(HAVE_WEB_PUSH, "the library is built without PUSHCORE_WITH_WEB_PUSH")
 class ReadmeTest(unittest.TestCase):
     def test_the_web_push_example_runs(self):
-        # The Web Push example is fenced as "py" (the SIP push ones are "python").
-        out = _helpers.run_readme_examples(self, "py", 1)
+        # The Web Push examples are fenced as "py" (the SIP push ones are "python"): the
+        # service, then a store of the host's.
+        out = _helpers.run_readme_examples(self, "py", 2)
         self.assertEqual(out.splitlines(), ["INFO POST /subscribe 201", "INFO POST /p/... 201"])
 
 

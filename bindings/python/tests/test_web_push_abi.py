@@ -28,7 +28,17 @@ class SignatureTest(_helpers.SignatureChecks, unittest.TestCase):
     pointers = {"const char**": ctypes.c_char_p, "const uint8_t*": ctypes.c_uint8,
                 "size_t*": ctypes.c_size_t, "uint64_t*": ctypes.c_uint64}
     typedefs = [("core.h", "pushcore_random_fn", abi.RANDOM_FN_SIGNATURE, abi.RANDOM_FN),
-                ("web_push.h", "pushcore_log_fn", abi.LOG_FN_SIGNATURE, abi.LOG_FN)]
+                ("web_push.h", "pushcore_log_fn", abi.LOG_FN_SIGNATURE, abi.LOG_FN),
+                ("web_push.h", "pushcore_store_put_fn", abi.STORE_PUT_FN_SIGNATURE,
+                 abi.STORE_PUT_FN),
+                ("web_push.h", "pushcore_store_get_fn", abi.STORE_GET_FN_SIGNATURE,
+                 abi.STORE_GET_FN),
+                ("web_push.h", "pushcore_store_remove_fn", abi.STORE_REMOVE_FN_SIGNATURE,
+                 abi.STORE_REMOVE_FN),
+                ("web_push.h", "pushcore_store_children_fn", abi.STORE_CHILDREN_FN_SIGNATURE,
+                 abi.STORE_CHILDREN_FN),
+                ("web_push.h", "pushcore_store_count_fn", abi.STORE_COUNT_FN_SIGNATURE,
+                 abi.STORE_COUNT_FN)]
 
     def test_log_line_is_read_by_length(self):
         # The line is not NUL-terminated: it must not arrive as c_char_p.
@@ -48,6 +58,7 @@ class ConstantTest(_helpers.ConstantChecks, unittest.TestCase):
         self.assertEqual({e.value for e in pushcore.HttpProtocol},
                          set(_helpers.constants(abi, "HTTP_").values()))
         self.assertEnumMirrors(pushcore.LogLevel, "LOG_")
+        self.assertEnumMirrors(pushcore.StoreKind, "STORE_")
 
 
 if __name__ == "__main__":
