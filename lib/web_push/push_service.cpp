@@ -249,6 +249,17 @@ struct PushService::Impl {
         respond(c, req, plain(404, "no such resource"), now);
     }
 
+    // A store that says it is full is a temporary condition (503 and Retry-After); any
+    // other refusal is the service's own failure (500).
+    void store_refused(ConnectionId c, const Request& req, Status st, const char* why,
+                       uint64_t now) {
+        log(LogLevel::error, std::string(why) + ": " + status_name(st));
+        if (st != Status::limit_store) return respond(c, req, plain(500, why), now);
+        Response r = plain(503, why);
+        r.add("retry-after", "60");
+        respond(c, req, std::move(r), now);
+    }
+
     void not_allowed(ConnectionId c, const Request& req, const char* allow, uint64_t now) {
         Response r = plain(405, "method not allowed");
         r.add("allow", allow);
@@ -280,8 +291,8 @@ struct PushService::Impl {
         if (!new_token(rec.id) || !new_token(rec.push_id))
             return respond(c, req, plain(500, "random source failed"), now);
         rec.expires_ms = now + uint64_t{cfg.subscription_lifetime_s} * 1000;
-        if (store.add_subscription(rec) != Status::ok)
-            return respond(c, req, plain(500, "store refused the subscription"), now);
+        if (Status st = store.add_subscription(rec); st != Status::ok)
+            return store_refused(c, req, st, "store refused the subscription", now);
         timers.push({rec.expires_ms, TimerKind::subscription, rec.id});
         const std::string push = "/p/" + encode(rec.push_id);
         Response r;
@@ -415,8 +426,8 @@ struct PushService::Impl {
                 rs.expires_ms =
                     std::min(store.subscription(sub_id)->expires_ms,
                              now + (uint64_t{std::min(ttl, cfg.max_ttl_s)} + 3600) * 1000);
-                if (store.add_receipt_subscription(rs) != Status::ok)
-                    return respond(c, req, plain(500, "store refused the receipt"), now);
+                if (Status st = store.add_receipt_subscription(rs); st != Status::ok)
+                    return store_refused(c, req, st, "store refused the receipt", now);
                 timers.push({rs.expires_ms, TimerKind::receipt_subscription, rs.id});
                 msg.receipt = rs.id;
             }
@@ -452,8 +463,8 @@ struct PushService::Impl {
         const Token msg_id = msg.id;
         const bool has_receipt = msg.has_receipt;
         const Token receipt = msg.receipt;
-        if (store.add_message(std::move(msg)) != Status::ok)
-            return respond(c, req, plain(500, "store refused the message"), now);
+        if (Status st = store.add_message(std::move(msg)); st != Status::ok)
+            return store_refused(c, req, st, "store refused the message", now);
 
         Response r;
         r.status = respond_async ? 202 : 201;
@@ -673,8 +684,8 @@ struct PushService::Impl {
         if (!new_token(rs.id)) return respond(c, req, plain(500, "random source failed"), now);
         rs.subscription = sub->id;
         rs.expires_ms = sub->expires_ms;
-        if (store.add_receipt_subscription(rs) != Status::ok)
-            return respond(c, req, plain(500, "store refused the receipt subscription"), now);
+        if (Status st = store.add_receipt_subscription(rs); st != Status::ok)
+            return store_refused(c, req, st, "store refused the receipt subscription", now);
         timers.push({rs.expires_ms, TimerKind::receipt_subscription, rs.id});
         Response r;
         r.status = 201;

@@ -497,4 +497,11 @@ TEST_CASE("web_push callback store: corrupt records and a failing store, seen by
         CHECK(status_of(net, ua, "POST", "/subscribe") == 500);
         CHECK(host.kind_count(PUSHCORE_STORE_MESSAGE) == 1);
     }
+    SUBCASE("a store that is full: 503 with Retry-After") {
+        host.fail_put = PUSHCORE_E_LIMIT_STORE;
+        auto& full = send(net, as, sub, "two", {{"ttl", "60"}});
+        CHECK(full.status == 503);
+        CHECK(full.header("retry-after"));
+        CHECK(status_of(net, ua, "POST", "/subscribe") == 503);
+    }
 }
