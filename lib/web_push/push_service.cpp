@@ -172,7 +172,20 @@ struct PushService::Impl {
         return it == conns.end() ? nullptr : it->second.http.get();
     }
 
-    bool new_token(Token& t) const { return cfg.random.fill(t.data(), t.size()) == Status::ok; }
+    // Capability tokens come from a pool the random source fills 16 tokens at a time: one
+    // CSPRNG call per token cost more than the rest of a send.
+    bool new_token(Token& t) {
+        if (pool_used == pool.size()) {
+            if (cfg.random.fill(pool.data(), pool.size()) != Status::ok) return false;
+            pool_used = 0;
+        }
+        std::copy_n(pool.begin() + static_cast<std::ptrdiff_t>(pool_used), t.size(), t.begin());
+        std::fill_n(pool.begin() + static_cast<std::ptrdiff_t>(pool_used), t.size(), uint8_t{0});
+        pool_used += t.size();
+        return true;
+    }
+    std::array<uint8_t, 16 * sizeof(Token)> pool{};
+    size_t pool_used = pool.size();
 
     std::string base(const Request& req) const {
         if (!cfg.base_url.empty()) return cfg.base_url;

@@ -12,9 +12,16 @@
 using namespace pushcore;
 
 namespace {
+// Byte n of the "random" stream is the low byte of splitmix64's finalizer of n (n from 1),
+// so seeds can name the capability URLs the service will make.
 int counter_random(void* ctx, uint8_t* out, size_t len) {
     auto* n = static_cast<uint64_t*>(ctx);
-    for (size_t i = 0; i < len; ++i) out[i] = static_cast<uint8_t>((*n)++ * 131 + i);
+    for (size_t i = 0; i < len; ++i) {
+        uint64_t z = (*n)++ * 0x9e3779b97f4a7c15ull;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        out[i] = static_cast<uint8_t>(z ^ (z >> 31));
+    }
     return 0;
 }
 }  // namespace

@@ -13,10 +13,16 @@
 
 namespace pushcore::test {
 
-// Deterministic "random" bytes: a counter, so every token differs and tests repeat.
+// Deterministic "random" bytes: a counter through the splitmix64 finalizer, so tokens
+// never repeat and tests repeat exactly.
 inline int counting_random(void* ctx, uint8_t* out, size_t len) {
     auto* n = static_cast<uint64_t*>(ctx);
-    for (size_t i = 0; i < len; ++i) out[i] = static_cast<uint8_t>((*n)++ * 131 + i);
+    for (size_t i = 0; i < len; ++i) {
+        uint64_t z = (*n)++ * 0x9e3779b97f4a7c15ull;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        out[i] = static_cast<uint8_t>(z ^ (z >> 31));
+    }
     return 0;
 }
 
