@@ -271,6 +271,16 @@ PUSHCORE_API int pushcore_push_service_config_set_log(pushcore_push_service_conf
     });
 }
 
+PUSHCORE_API int pushcore_push_service_config_set_log_level(pushcore_push_service_config* cfg,
+                                                            int32_t level) {
+    return set(cfg, [&](ServiceConfig& c, Error& err) {
+        if (level < PUSHCORE_LOG_ERROR || level > PUSHCORE_LOG_DEBUG)
+            return refuse(err, "level must be a PUSHCORE_LOG_* value");
+        c.log_level = static_cast<LogLevel>(level);
+        return Status::ok;
+    });
+}
+
 PUSHCORE_API int pushcore_push_service_config_set_tls_pem(pushcore_push_service_config* cfg,
                                                           const char* cert_pem, size_t cert_len,
                                                           const char* key_pem, size_t key_len) {

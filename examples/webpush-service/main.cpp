@@ -3,7 +3,7 @@
 //
 //   webpush-service --listen 127.0.0.1:8443 [--plaintext] [--cert FILE --key FILE]
 //                   [--base-url URL] [--max-message-bytes N] [--rate-limit PER_MINUTE:BURST]
-//                   [--verbose]
+//                   [--verbose | --quiet]
 //
 // One thread, one poll() loop, non-blocking sockets. By default every connection is TLS:
 // the library runs TLS over memory buffers (pushcore_push_service_open_tls) and this
@@ -40,7 +40,7 @@ void usage(FILE* out) {
                  "usage: webpush-service --listen HOST:PORT [--plaintext]\n"
                  "                       [--cert FILE --key FILE] [--base-url URL]\n"
                  "                       [--max-message-bytes N] [--rate-limit PER_MINUTE:BURST]\n"
-                 "                       [--verbose]\n");
+                 "                       [--verbose | --quiet]\n");
 }
 
 struct Options {
@@ -55,6 +55,7 @@ struct Options {
     uint32_t rate_per_minute = 0;
     uint32_t rate_burst = 0;
     bool verbose = false;
+    bool quiet = false;  // warnings and errors only: no line per request
 };
 
 // ---- logging --------------------------------------------------------------------------
@@ -157,6 +158,8 @@ bool parse_options(int argc, char** argv, Options& o) {
             o.plaintext = true;
         } else if (arg == "--verbose") {
             o.verbose = true;
+        } else if (arg == "--quiet") {
+            o.quiet = true;
         } else if (arg == "--listen" && take()) {
             if (!example::parse_endpoint(value, o.listen)) {
                 std::fprintf(stderr, "webpush-service: --listen needs HOST:PORT, got '%s'\n",
@@ -358,6 +361,10 @@ class Server {
         if (!check("wall clock offset",
                    pushcore_push_service_config_set_wall_clock_offset(cfg, offset)) ||
             !check("log", pushcore_push_service_config_set_log(cfg, library_log, nullptr)) ||
+            !check("log level", pushcore_push_service_config_set_log_level(
+                                    cfg, o.verbose ? PUSHCORE_LOG_DEBUG
+                                         : o.quiet ? PUSHCORE_LOG_WARNING
+                                                   : PUSHCORE_LOG_INFO)) ||
             !check("--base-url",
                    pushcore_push_service_config_set_base_url(cfg, base.data(), base.size())))
             return false;

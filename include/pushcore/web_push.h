@@ -94,6 +94,10 @@ PUSHCORE_API int pushcore_push_service_config_set_random(pushcore_push_service_c
                                                          pushcore_random_fn fn, void* ctx);
 PUSHCORE_API int pushcore_push_service_config_set_log(pushcore_push_service_config* cfg,
                                                       pushcore_log_fn fn, void* ctx);
+/* The least severe level the log callback gets (PUSHCORE_LOG_*; default PUSHCORE_LOG_INFO,
+ * one line per request). Lines below it are not even formatted. */
+PUSHCORE_API int pushcore_push_service_config_set_log_level(pushcore_push_service_config* cfg,
+                                                            int32_t level);
 /* Certificate chain and private key, PEM, for pushcore_push_service_open_tls (ALPN h2 and
  * http/1.1). PUSHCORE_E_TLS when OpenSSL refuses them. */
 PUSHCORE_API int pushcore_push_service_config_set_tls_pem(pushcore_push_service_config* cfg,

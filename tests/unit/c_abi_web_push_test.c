@@ -142,6 +142,10 @@ static void config_setters(void) {
     CHECK(pushcore_push_service_config_set_gone_status(cfg, 410) == 0);
     CHECK(pushcore_push_service_config_set_wall_clock_offset(cfg, 1700000000000) == 0);
     CHECK(pushcore_push_service_config_set_log(cfg, NULL, NULL) == 0); /* no log */
+    CHECK(refused(cfg, pushcore_push_service_config_set_log_level(cfg, PUSHCORE_LOG_DEBUG + 1)));
+    CHECK(refused(cfg, pushcore_push_service_config_set_log_level(cfg, -1)));
+    CHECK(pushcore_push_service_config_set_log_level(cfg, PUSHCORE_LOG_DEBUG) == 0);
+    CHECK(pushcore_push_service_config_set_log_level(cfg, PUSHCORE_LOG_INFO) == 0);
     CHECK(clean(cfg));
 
     /* Each out-of-range value: PUSHCORE_E_INVALID_ARGUMENT and a reason. */

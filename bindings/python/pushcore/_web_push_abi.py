@@ -87,6 +87,7 @@ SIGNATURES = [
     ("pushcore_push_service_config_set_wall_clock_offset", "int", [_CFG, "int64_t"]),
     ("pushcore_push_service_config_set_random", "int", [_CFG, "pushcore_random_fn", "void*"]),
     ("pushcore_push_service_config_set_log", "int", [_CFG, "pushcore_log_fn", "void*"]),
+    ("pushcore_push_service_config_set_log_level", "int", [_CFG, "int32_t"]),
     ("pushcore_push_service_config_set_tls_pem", "int",
      [_CFG, "const char*", "size_t", "const char*", "size_t"]),
     ("pushcore_push_service_config_set_store", "int",

@@ -265,7 +265,8 @@ class PushService(_common.Timers, _common.OwnedHandle, release="free", released=
       children(parent) -> [key, ...]  the keys of the MESSAGE records with that parent,
                                       oldest put first
       count(kind) -> (records, bytes) how many records of the kind, and their bytes in all
-    A method that raises fails the request that needed it (the service answers 500) and
+    A method that raises fails the request that needed it (the service answers 500, or 503
+    for a PushcoreError with PUSHCORE_E_LIMIT_STORE, e.g. a full disk) and
     is reported as a RuntimeWarning by the call that ran it; the library is given the
     status of a PushcoreError raised there, else PUSHCORE_E_INTERNAL. With a store,
     counts().bytes and the byte limits count record bytes, not body bytes. The service
@@ -286,7 +287,7 @@ class PushService(_common.Timers, _common.OwnedHandle, release="free", released=
                  max_bytes_total=None, max_subscriptions=None, max_header_bytes=None,
                  max_header_count=None, max_concurrent_streams=None, idle_timeout_ms=None,
                  gone_status=None, wall_clock_offset_ms=None, random=None, log=None,
-                 tls_cert_pem=None, tls_key_pem=None, store=None):
+                 log_level=None, tls_cert_pem=None, tls_key_pem=None, store=None):
         settings = {k: v for k, v in locals().items() if k != "self"}
         if (tls_cert_pem is None) != (tls_key_pem is None):
             raise TypeError("tls_cert_pem and tls_key_pem go together")
@@ -337,6 +338,10 @@ class PushService(_common.Timers, _common.OwnedHandle, release="free", released=
             if logger is not None:
                 check(lib.pushcore_push_service_config_set_log(cfg, logger.c_fn, None),
                       "pushcore_push_service_config_set_log", f"log={log!r}")
+            if log_level is not None:
+                check(lib.pushcore_push_service_config_set_log_level(
+                    cfg, _common.sint("log_level", log_level, 32)),
+                    "pushcore_push_service_config_set_log_level", f"log_level={log_level!r}")
             if host_store is not None:
                 check(lib.pushcore_push_service_config_set_store(
                     cfg, None, host_store.c_put, host_store.c_get, host_store.c_remove,

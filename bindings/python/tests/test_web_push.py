@@ -313,6 +313,18 @@ class Http1Test(unittest.TestCase):
             for token in tokens:
                 self.assertNotIn(token, line)
 
+    def test_log_level_drops_less_severe_lines(self):
+        lines = []
+        svc = PushService(log=lambda level, line: lines.append((level, line)),
+                          log_level=LogLevel.WARNING)
+        self.addCleanup(svc.free)
+        conn = svc.open()
+        svc.receive(conn, SUBSCRIBE)
+        self.assertEqual(Response(svc.drain(conn)).status, 201)
+        self.assertEqual(lines, [])  # the request line is INFO
+        with self.assertRaises(PushcoreError):
+            PushService(log_level=9)
+
     def subscribe_warned(self, **settings):
         """A PushService with these settings answers one subscribe request: returns the
         service, its Response and the warnings the request raised."""
@@ -509,7 +521,8 @@ class StoreTest(unittest.TestCase):
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
                     r = exchange(svc, conn, SUBSCRIBE)
-                self.assertEqual(r.status, 500 if isinstance(store, Full) else 201)
+                # A full store is temporary: 503 (with Retry-After), not 500.
+                self.assertEqual(r.status, 503 if isinstance(store, Full) else 201)
                 self.assertEqual(len(caught), 1)
                 self.assertIn("the store raised", str(caught[0].message))
                 self.assertIn(text, str(caught[0].message))
