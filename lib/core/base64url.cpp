@@ -5,13 +5,21 @@ namespace pushcore {
 namespace {
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
+// Each byte's 6-bit value, or -1 outside the alphabet: one load per character.
+struct DecodeTable {
+    int8_t v[256];
+};
+constexpr DecodeTable make_decode_table() {
+    DecodeTable t{};
+    for (int i = 0; i < 256; ++i) t.v[i] = -1;
+    for (int i = 0; i < 64; ++i)
+        t.v[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
+    return t;
+}
+constexpr DecodeTable kDecode = make_decode_table();
+
 int value_of(char c) noexcept {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '-') return 62;
-    if (c == '_') return 63;
-    return -1;
+    return kDecode.v[static_cast<unsigned char>(c)];
 }
 }  // namespace
 

@@ -401,9 +401,7 @@ Status ServerConnection::respond(int32_t stream_id, Response response) {
         auto it = h2_->streams.find(stream_id);
         if (it == h2_->streams.end() || it->second.responded || !it->second.delivered)
             return Status::not_found;
-        Status st = h2_->submit(stream_id, response);
-        if (st == Status::ok) h2_->flush();
-        return st;
+        return h2_->submit(stream_id, response);  // framed when output() is next asked
     }
     if (protocol_ != Protocol::http1) return Status::invalid_state;
     auto it = std::find_if(h1_pending_.begin(), h1_pending_.end(),
@@ -444,7 +442,6 @@ int32_t ServerConnection::push(int32_t parent_stream_id, std::string_view path, 
     s.delivered = true;
     if (h2_->submit(promised, response) != Status::ok)
         return static_cast<int32_t>(Status::internal);
-    h2_->flush();
     return promised;
 }
 

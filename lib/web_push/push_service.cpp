@@ -341,7 +341,7 @@ struct PushService::Impl {
         respond(c, req, plain(400, err.reason), now);
     }
 
-    void send(ConnectionId c, const Request& req, const Token& push_id, uint64_t now) {
+    void send(ConnectionId c, Request& req, const Token& push_id, uint64_t now) {
         const SubscriptionRecord* sub = live_subscription(store.subscription_by_push(push_id), now);
         if (!sub) return gone(c, req, now);
         const Token sub_id = sub->id;
@@ -404,7 +404,7 @@ struct PushService::Impl {
             want_receipt = respond_async;
             if (ct) msg.content_type = *ct;
             if (const std::string* ce = req.find("content-encoding")) msg.content_encoding = *ce;
-            msg.body = req.body;
+            msg.body = std::move(req.body);  // the request is done with it
         }
         ttl = std::min(ttl, cfg.max_ttl_s);
 
@@ -621,6 +621,9 @@ struct PushService::Impl {
                 Response pushed = plain(410, "subscription ended");
                 pushed.headers.insert(pushed.headers.begin(), {"date", date(now)});
                 h->push(mon.stream, path, pushed);
+                // Framed now, so the pushed 410 leaves ahead of the GET's own final one
+                // (nghttp2 would otherwise send the final HEADERS first).
+                h->output();
                 Response r = plain(410, "subscription ended");
                 r.headers.insert(r.headers.begin(), {"date", date(now)});
                 h->respond(mon.stream, std::move(r));

@@ -7,9 +7,9 @@
 
 #include <algorithm>
 #include <deque>
-#include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -100,7 +100,7 @@ class H2Client {
         return n == static_cast<ssize_t>(bytes.size());
     }
 
-    std::map<int32_t, Stream>& streams() { return streams_; }
+    std::unordered_map<int32_t, Stream>& streams() { return streams_; }
     Stream& stream(int32_t id) { return streams_[id]; }
     // Pushed streams in the order they were promised.
     const std::vector<int32_t>& promised() const { return promised_; }
@@ -176,7 +176,7 @@ class H2Client {
     }
 
     nghttp2_session* session_ = nullptr;
-    std::map<int32_t, Stream> streams_;
+    std::unordered_map<int32_t, Stream> streams_;
     std::vector<int32_t> promised_;
     std::vector<std::string> frames_;
     std::deque<std::string> bodies_;  // a deque: pushing keeps earlier bodies in place
