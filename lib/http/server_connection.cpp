@@ -61,6 +61,7 @@ struct ServerConnection::H2 {
         if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST) {
             Stream& s = self(ud).streams[frame->hd.stream_id];
             s.request.stream_id = frame->hd.stream_id;
+            s.request.headers.reserve(8);  // one allocation for a typical request's fields
         }
         return 0;
     }

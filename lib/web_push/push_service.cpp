@@ -26,6 +26,18 @@ std::string encode(const Token& t) {
     return s;
 }
 
+// prefix + base64url(t) + suffix, in one allocation: these strings are made per request.
+std::string join(std::string_view prefix, std::string_view kind, const Token& t,
+                 std::string_view suffix = {}) {
+    std::string s;
+    s.reserve(prefix.size() + kind.size() + kTokenChars + suffix.size());
+    s += prefix;
+    s += kind;
+    base64url_encode(t.data(), t.size(), s);
+    s += suffix;
+    return s;
+}
+
 bool decode(std::string_view s, Token& t) {
     return s.size() == kTokenChars && base64url_decode(s, t.data(), t.size()) == 16;
 }
@@ -191,6 +203,11 @@ struct PushService::Impl {
         if (!cfg.base_url.empty()) return cfg.base_url;
         return (req.scheme.empty() ? std::string("http") : req.scheme) + "://" + req.authority;
     }
+    // The absolute URL of a resource (Location).
+    std::string location(const Request& req, std::string_view kind, const Token& t) const {
+        if (!cfg.base_url.empty()) return join(cfg.base_url, kind, t);
+        return join(base(req), kind, t);
+    }
 
     // --- responses --------------------------------------------------------------------
     void respond(ConnectionId c, const Request& req, Response r, uint64_t now) {
@@ -310,7 +327,7 @@ struct PushService::Impl {
         const std::string push = "/p/" + encode(rec.push_id);
         Response r;
         r.status = 201;
-        r.add("location", base(req) + "/s/" + encode(rec.id));
+        r.add("location", location(req, "/s/", rec.id));
         r.add("link", "<" + push + ">; rel=\"" + kRelPush + "\"");
         r.add("link", "<" + push + "/receipts>; rel=\"" + kRelReceipt + "\"");
         // Seed 7.3: expiration as max-age, and the Cache-Control MUST include "private".
@@ -481,9 +498,10 @@ struct PushService::Impl {
 
         Response r;
         r.status = respond_async ? 202 : 201;
-        r.add("location", base(req) + "/m/" + encode(msg_id));
+        r.add("location", location(req, "/m/", msg_id));
         if (!seed) r.add("ttl", std::to_string(ttl));  // RFC 8030 5.2: the TTL in use
-        if (has_receipt) r.add("link", "</r/" + encode(receipt) + ">; rel=\"" + kRelReceipt + "\"");
+        if (has_receipt)
+            r.add("link", join("</r/", "", receipt, ">; rel=\"urn:ietf:params:push:receipt\""));
         respond(c, req, std::move(r), now);
 
         // Deliver now to every user agent that is listening; RFC 8030 5.2: a message with
@@ -501,7 +519,8 @@ struct PushService::Impl {
         r.status = 200;
         r.add("date", date(now));
         // Seed 7.2: Last-Modified says when the application server asked for delivery.
-        r.add("last-modified", http_date(static_cast<int64_t>(m.created_unix_ms)));
+        const int64_t created = static_cast<int64_t>(m.created_unix_ms);
+        r.add("last-modified", created / 1000 == date_second ? date_value : http_date(created));
         r.add("cache-control", "private");
         // Only the representation crosses; Topic, Urgency, TTL and the application
         // server's credentials never reach the user agent.
@@ -515,7 +534,7 @@ struct PushService::Impl {
     bool push_message(const Monitor& mon, const MessageRecord& m, uint64_t now) {
         http::ServerConnection* h = connection(mon.conn);
         if (!h || !h->stream_open(mon.stream)) return false;
-        int32_t promised = h->push(mon.stream, "/m/" + encode(m.id), message_response(m, now));
+        int32_t promised = h->push(mon.stream, join("/m/", "", m.id), message_response(m, now));
         if (promised < 0) return false;
         in_flight.insert(m.id);
         mark_ready(mon.conn);
@@ -688,7 +707,7 @@ struct PushService::Impl {
         Response r;
         r.status = rc.status;
         r.add("date", date(now));
-        if (h->push(mon.stream, "/m/" + encode(rc.message), std::move(r)) < 0) return false;
+        if (h->push(mon.stream, join("/m/", "", rc.message), std::move(r)) < 0) return false;
         mark_ready(mon.conn);
         return true;
     }
@@ -705,7 +724,7 @@ struct PushService::Impl {
         timers.push({rs.expires_ms, TimerKind::receipt_subscription, rs.id});
         Response r;
         r.status = 201;
-        r.add("location", base(req) + "/r/" + encode(rs.id));
+        r.add("location", location(req, "/r/", rs.id));
         respond(c, req, std::move(r), now);
     }
 

@@ -36,6 +36,7 @@ struct Response {
     std::string body;
 
     Response& add(std::string name, std::string value) {
+        if (headers.capacity() == 0) headers.reserve(6);  // room for a typical response
         headers.push_back({std::move(name), std::move(value)});
         return *this;
     }

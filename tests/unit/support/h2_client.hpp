@@ -126,6 +126,7 @@ class H2Client {
             return 0;
         }
         Stream& s = c.streams_[frame->hd.stream_id];
+        if (s.headers.capacity() == 0) s.headers.reserve(8);
         if (n == ":status")
             s.status = std::stoi(v);
         else
