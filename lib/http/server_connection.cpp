@@ -232,12 +232,19 @@ Status ServerConnection::H2::submit(int32_t stream_id, Response& response) {
     static const std::string kStatus = ":status";
     static const std::string kLength = "content-length";
     std::string length = std::to_string(response.body.size());
-    std::vector<nghttp2_nv> nva;
-    nva.reserve(response.headers.size() + 2);
-    nva.push_back(make_nv(kStatus, status));
-    for (const Header& h : response.headers) nva.push_back(make_nv(h.name, h.value));
+    // The name/value array on the stack for the usual few fields (nghttp2 copies it).
+    nghttp2_nv small[16];
+    std::vector<nghttp2_nv> large;
+    nghttp2_nv* nva = small;
+    if (response.headers.size() + 2 > std::size(small)) {
+        large.resize(response.headers.size() + 2);
+        nva = large.data();
+    }
+    size_t n = 0;
+    nva[n++] = make_nv(kStatus, status);
+    for (const Header& h : response.headers) nva[n++] = make_nv(h.name, h.value);
     const bool bodyless = response.status == 204 || response.status == 304;
-    if (!bodyless) nva.push_back(make_nv(kLength, length));
+    if (!bodyless) nva[n++] = make_nv(kLength, length);
     nghttp2_data_provider provider{};
     provider.read_callback = read_body;
     const bool has_body = !bodyless && !response.body.empty();
@@ -245,8 +252,7 @@ Status ServerConnection::H2::submit(int32_t stream_id, Response& response) {
         s.body = std::move(response.body);
         s.body_sent = 0;
     }
-    int rv = nghttp2_submit_response(session, stream_id, nva.data(), nva.size(),
-                                     has_body ? &provider : nullptr);
+    int rv = nghttp2_submit_response(session, stream_id, nva, n, has_body ? &provider : nullptr);
     if (rv != 0) return rv == NGHTTP2_ERR_NOMEM ? Status::no_memory : Status::invalid_state;
     s.responded = true;
     return Status::ok;

@@ -110,7 +110,7 @@ class MemoryStore final : public Store {
     std::unordered_map<Token, Token, TokenHash> by_push_;  // push id -> subscription id
     std::unordered_map<Token, ReceiptSubscriptionRecord, TokenHash> receipt_subscriptions_;
     std::unordered_map<Token, MessageRecord, TokenHash> messages_;
-    // Only subscriptions with stored messages have a queue, so idle ones cost nothing here.
+    // Only subscriptions that have had messages have a queue, so idle ones cost nothing here.
     std::unordered_map<Token, std::vector<Token>, TokenHash> queues_;
     size_t message_bytes_ = 0;
 };
