@@ -236,12 +236,14 @@ Status ServerConnection::H2::submit(int32_t stream_id, Response& response) {
     nghttp2_nv small[16];
     std::vector<nghttp2_nv> large;
     nghttp2_nv* nva = small;
-    if (response.headers.size() + 2 > std::size(small)) {
-        large.resize(response.headers.size() + 2);
+    if (response.headers.size() + 3 > std::size(small)) {
+        large.resize(response.headers.size() + 3);
         nva = large.data();
     }
+    static const std::string kDate = "date";
     size_t n = 0;
     nva[n++] = make_nv(kStatus, status);
+    if (conn.date_ && !conn.date_->empty()) nva[n++] = make_nv(kDate, *conn.date_);
     for (const Header& h : response.headers) nva[n++] = make_nv(h.name, h.value);
     const bool bodyless = response.status == 204 || response.status == 304;
     if (!bodyless) nva[n++] = make_nv(kLength, length);
@@ -414,6 +416,8 @@ Status ServerConnection::respond(int32_t stream_id, Response response) {
     auto it = std::find_if(h1_pending_.begin(), h1_pending_.end(),
                            [&](const PendingH1& p) { return p.id == stream_id && !p.answered; });
     if (it == h1_pending_.end()) return Status::not_found;
+    if (date_ && !date_->empty())
+        response.headers.insert(response.headers.begin(), {"date", *date_});
     serialize_response(response, it->close, it->bytes);
     it->answered = true;
     while (!h1_pending_.empty() && h1_pending_.front().answered) {

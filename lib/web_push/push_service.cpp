@@ -160,7 +160,8 @@ struct PushService::Impl {
         if (wants(level)) cfg.log(level, line);
     }
 
-    // The Date field value, formatted once per second (RFC 9110 6.6.1).
+    // The Date field value, formatted once per second (RFC 9110 6.6.1); every connection
+    // sends it from here (ServerConnection::use_date), refreshed on each call in.
     const std::string& date(uint64_t now) {
         const int64_t second = now_unix(now) / 1000;
         if (second != date_second) {
@@ -210,8 +211,7 @@ struct PushService::Impl {
     }
 
     // --- responses --------------------------------------------------------------------
-    void respond(ConnectionId c, const Request& req, Response r, uint64_t now) {
-        r.headers.insert(r.headers.begin(), {"date", date(now)});
+    void respond(ConnectionId c, const Request& req, Response r) {
         const LogLevel level = r.status >= 500 ? LogLevel::error : LogLevel::info;
         if (wants(level))
             log(level, req.method + " " + redact(req.path) + " " + std::to_string(r.status));
@@ -250,61 +250,60 @@ struct PushService::Impl {
         if (path == cfg.subscribe_path ||
             (path.size() == cfg.subscribe_path.size() + 1 && path.back() == '/' &&
              path.substr(0, cfg.subscribe_path.size()) == cfg.subscribe_path)) {
-            if (m != "POST") return not_allowed(c, req, "POST", now);
+            if (m != "POST") return not_allowed(c, req, "POST");
             return subscribe(c, req, now);
         }
         if (resource("/s/", t, nullptr)) {
             if (m == "GET") return receive(c, req, t, now);
             if (m == "DELETE") return unsubscribe(c, req, t, now);
-            return not_allowed(c, req, "GET, DELETE", now);
+            return not_allowed(c, req, "GET, DELETE");
         }
         if (resource("/p/", t, &rest)) {
             if (rest.empty()) {
-                if (m != "POST") return not_allowed(c, req, "POST", now);
+                if (m != "POST") return not_allowed(c, req, "POST");
                 return send(c, req, t, now);
             }
             if (rest == "/receipts") {
-                if (m != "POST") return not_allowed(c, req, "POST", now);
+                if (m != "POST") return not_allowed(c, req, "POST");
                 return receipt_subscribe(c, req, t, now);
             }
         }
         if (resource("/m/", t, nullptr)) {
-            if (m != "DELETE") return not_allowed(c, req, "DELETE", now);
-            return acknowledge(c, req, t, now);
+            if (m != "DELETE") return not_allowed(c, req, "DELETE");
+            return acknowledge(c, req, t);
         }
         if (resource("/r/", t, nullptr)) {
-            if (m != "GET") return not_allowed(c, req, "GET", now);
+            if (m != "GET") return not_allowed(c, req, "GET");
             return receive_receipts(c, req, t, now);
         }
-        respond(c, req, plain(404, "no such resource"), now);
+        respond(c, req, plain(404, "no such resource"));
     }
 
     // A store that says it is full is a temporary condition (503 and Retry-After); any
     // other refusal is the service's own failure (500).
-    void store_refused(ConnectionId c, const Request& req, Status st, const char* why,
-                       uint64_t now) {
+    void store_refused(ConnectionId c, const Request& req, Status st, const char* why) {
         log(LogLevel::error, std::string(why) + ": " + status_name(st));
-        if (st != Status::limit_store) return respond(c, req, plain(500, why), now);
+        if (st != Status::limit_store) return respond(c, req, plain(500, why));
         Response r = plain(503, why);
         r.add("retry-after", "60");
-        respond(c, req, std::move(r), now);
+        respond(c, req, std::move(r));
     }
 
-    void not_allowed(ConnectionId c, const Request& req, const char* allow, uint64_t now) {
+    void not_allowed(ConnectionId c, const Request& req, const char* allow) {
         Response r = plain(405, "method not allowed");
         r.add("allow", allow);
-        respond(c, req, std::move(r), now);
+        respond(c, req, std::move(r));
     }
 
-    void gone(ConnectionId c, const Request& req, uint64_t now) {
-        respond(c, req, plain(cfg.gone_status, "no such subscription"), now);
+    void gone(ConnectionId c, const Request& req) {
+        respond(c, req, plain(cfg.gone_status, "no such subscription"));
     }
 
     // A subscription that is past its lifetime is ended when it is next touched, so a
     // request never sees one even if on_timeout has not run yet.
     const SubscriptionRecord* live_subscription(const SubscriptionRecord* s, uint64_t now) {
         if (s && s->expires_ms <= now) {
-            end_subscription(s->id, now);
+            end_subscription(s->id);
             return nullptr;
         }
         return s;
@@ -315,14 +314,14 @@ struct PushService::Impl {
         if (store.subscription_count() >= cfg.max_subscriptions) {
             Response r = plain(503, "subscription limit reached");
             r.add("retry-after", "60");
-            return respond(c, req, std::move(r), now);
+            return respond(c, req, std::move(r));
         }
         SubscriptionRecord rec;
         if (!new_token(rec.id) || !new_token(rec.push_id))
-            return respond(c, req, plain(500, "random source failed"), now);
+            return respond(c, req, plain(500, "random source failed"));
         rec.expires_ms = now + uint64_t{cfg.subscription_lifetime_s} * 1000;
         if (Status st = store.add_subscription(rec); st != Status::ok)
-            return store_refused(c, req, st, "store refused the subscription", now);
+            return store_refused(c, req, st, "store refused the subscription");
         timers.push({rec.expires_ms, TimerKind::subscription, rec.id});
         const std::string push = "/p/" + encode(rec.push_id);
         Response r;
@@ -332,7 +331,7 @@ struct PushService::Impl {
         r.add("link", "<" + push + "/receipts>; rel=\"" + kRelReceipt + "\"");
         // Seed 7.3: expiration as max-age, and the Cache-Control MUST include "private".
         r.add("cache-control", cache_control(rec.expires_ms, now));
-        respond(c, req, std::move(r), now);
+        respond(c, req, std::move(r));
     }
 
     // --- seed 5 / RFC 8030 5: send ----------------------------------------------------
@@ -354,20 +353,20 @@ struct PushService::Impl {
         return false;
     }
 
-    void bad_request(ConnectionId c, const Request& req, const Error& err, uint64_t now) {
-        respond(c, req, plain(400, err.reason), now);
+    void bad_request(ConnectionId c, const Request& req, const Error& err) {
+        respond(c, req, plain(400, err.reason));
     }
 
     void send(ConnectionId c, Request& req, const Token& push_id, uint64_t now) {
         const SubscriptionRecord* sub = live_subscription(store.subscription_by_push(push_id), now);
-        if (!sub) return gone(c, req, now);
+        if (!sub) return gone(c, req);
         const Token sub_id = sub->id;
         // Seed 8.4: the rate is checked first, so a flood costs as little as possible.
         uint32_t retry_after = 0;
         if (!rate_allows(sub_id, now, retry_after)) {
             Response r = plain(429, "send rate limit for this subscription reached");
             r.add("retry-after", std::to_string(retry_after));
-            return respond(c, req, std::move(r), now);
+            return respond(c, req, std::move(r));
         }
 
         MessageRecord msg;
@@ -384,7 +383,7 @@ struct PushService::Impl {
         if (seed) {
             JsonMessage jm;
             if (parse_json_message(req.body, jm, err) != Status::ok)
-                return bad_request(c, req, err, now);  // seed 5: malformed JSON -> 400
+                return bad_request(c, req, err);  // seed 5: malformed JSON -> 400
             msg.form = Form::seed_json;
             ttl = jm.has_ttl ? jm.ttl_seconds : cfg.default_ttl_s;
             want_receipt = jm.request_receipt;
@@ -398,25 +397,24 @@ struct PushService::Impl {
             if (req.count("ttl") != 1)
                 return respond(
                     c, req,
-                    plain(400, req.count("ttl") ? "TTL: more than one field" : "TTL: missing"),
-                    now);
+                    plain(400, req.count("ttl") ? "TTL: more than one field" : "TTL: missing"));
             if (parse_ttl(*req.find("ttl"), ttl, err) != Status::ok)
-                return bad_request(c, req, err, now);
+                return bad_request(c, req, err);
             if (req.count("urgency") > 1)
-                return respond(c, req, plain(400, "Urgency: more than one field"), now);
+                return respond(c, req, plain(400, "Urgency: more than one field"));
             if (const std::string* u = req.find("urgency"))
                 if (parse_urgency(*u, msg.urgency, err) != Status::ok)
-                    return bad_request(c, req, err, now);
+                    return bad_request(c, req, err);
             if (req.count("topic") > 1)
-                return respond(c, req, plain(400, "Topic: more than one field"), now);
+                return respond(c, req, plain(400, "Topic: more than one field"));
             if (const std::string* topic = req.find("topic")) {
-                if (check_topic(*topic, err) != Status::ok) return bad_request(c, req, err, now);
+                if (check_topic(*topic, err) != Status::ok) return bad_request(c, req, err);
                 msg.topic = *topic;
             }
             Preferences prefs;
             for (const http::Header& h : req.headers)
                 if (h.name == "prefer" && parse_prefer(h.value, prefs, err) != Status::ok)
-                    return bad_request(c, req, err, now);
+                    return bad_request(c, req, err);
             respond_async = prefs.respond_async;
             want_receipt = respond_async;
             if (ct) msg.content_type = *ct;
@@ -435,7 +433,7 @@ struct PushService::Impl {
                 for (const http::Header& h : req.headers) {
                     if (h.name != "link") continue;
                     Status st = find_link(h.value, kRelReceipt, target, err);
-                    if (st == Status::syntax) return bad_request(c, req, err, now);
+                    if (st == Status::syntax) return bad_request(c, req, err);
                     if (st == Status::ok) {
                         linked = true;
                         break;
@@ -445,11 +443,10 @@ struct PushService::Impl {
                 size_t at = target.rfind("/r/");
                 if (at == std::string::npos || !decode(target.substr(at + 3), msg.receipt) ||
                     !store.receipt_subscription(msg.receipt))
-                    return respond(c, req, plain(400, "Link: unknown receipt subscription"), now);
+                    return respond(c, req, plain(400, "Link: unknown receipt subscription"));
             } else {
                 ReceiptSubscriptionRecord rs;
-                if (!new_token(rs.id))
-                    return respond(c, req, plain(500, "random source failed"), now);
+                if (!new_token(rs.id)) return respond(c, req, plain(500, "random source failed"));
                 rs.subscription = sub_id;
                 // One per message: it lives until the message's receipt can have been
                 // fetched (an hour past its TTL), not as long as the subscription.
@@ -457,7 +454,7 @@ struct PushService::Impl {
                     std::min(store.subscription(sub_id)->expires_ms,
                              now + (uint64_t{std::min(ttl, cfg.max_ttl_s)} + 3600) * 1000);
                 if (Status st = store.add_receipt_subscription(rs); st != Status::ok)
-                    return store_refused(c, req, st, "store refused the receipt", now);
+                    return store_refused(c, req, st, "store refused the receipt");
                 timers.push({rs.expires_ms, TimerKind::receipt_subscription, rs.id});
                 msg.receipt = rs.id;
             }
@@ -470,7 +467,7 @@ struct PushService::Impl {
             const MessageRecord* old = store.message(id);
             if (!old) continue;
             if (!msg.topic.empty() && old->topic == msg.topic && !in_flight.count(id)) {
-                drop_message(id, now, "replaced by topic");
+                drop_message(id, "replaced by topic");
                 continue;
             }
             ++count;
@@ -480,21 +477,21 @@ struct PushService::Impl {
             bytes + msg.body.size() > cfg.max_bytes_per_subscription) {
             Response r = plain(429, "too many undelivered messages for this subscription");
             r.add("retry-after", "60");
-            return respond(c, req, std::move(r), now);
+            return respond(c, req, std::move(r));
         }
         if (store.message_count() + 1 > cfg.max_messages_total ||
             store.message_bytes() + msg.body.size() > cfg.max_bytes_total) {
             Response r = plain(503, "message store full");
             r.add("retry-after", "60");
-            return respond(c, req, std::move(r), now);
+            return respond(c, req, std::move(r));
         }
-        if (!new_token(msg.id)) return respond(c, req, plain(500, "random source failed"), now);
+        if (!new_token(msg.id)) return respond(c, req, plain(500, "random source failed"));
         msg.expires_ms = now + uint64_t{ttl} * 1000;
         const Token msg_id = msg.id;
         const bool has_receipt = msg.has_receipt;
         const Token receipt = msg.receipt;
         if (Status st = store.add_message(std::move(msg)); st != Status::ok)
-            return store_refused(c, req, st, "store refused the message", now);
+            return store_refused(c, req, st, "store refused the message");
 
         Response r;
         r.status = respond_async ? 202 : 201;
@@ -502,22 +499,21 @@ struct PushService::Impl {
         if (!seed) r.add("ttl", std::to_string(ttl));  // RFC 8030 5.2: the TTL in use
         if (has_receipt)
             r.add("link", join("</r/", "", receipt, ">; rel=\"urn:ietf:params:push:receipt\""));
-        respond(c, req, std::move(r), now);
+        respond(c, req, std::move(r));
 
         // Deliver now to every user agent that is listening; RFC 8030 5.2: a message with
         // TTL 0 that no one can take now is discarded at once.
-        deliver_to_monitors(sub_id, msg_id, now);
+        deliver_to_monitors(sub_id, msg_id);
         if (ttl == 0 && !in_flight.count(msg_id))
-            drop_message(msg_id, now, "TTL 0, not delivered");
+            drop_message(msg_id, "TTL 0, not delivered");
         else
             message_timers.insert({now + uint64_t{ttl} * 1000, msg_id});
     }
 
     // --- delivery (seed 6) ------------------------------------------------------------
-    Response message_response(const MessageRecord& m, uint64_t now) {
+    Response message_response(const MessageRecord& m) {
         Response r;
         r.status = 200;
-        r.add("date", date(now));
         // Seed 7.2: Last-Modified says when the application server asked for delivery.
         const int64_t created = static_cast<int64_t>(m.created_unix_ms);
         r.add("last-modified", created / 1000 == date_second ? date_value : http_date(created));
@@ -531,23 +527,23 @@ struct PushService::Impl {
     }
 
     // Pushes one message on a held GET; false when that stream can no longer take it.
-    bool push_message(const Monitor& mon, const MessageRecord& m, uint64_t now) {
+    bool push_message(const Monitor& mon, const MessageRecord& m) {
         http::ServerConnection* h = connection(mon.conn);
         if (!h || !h->stream_open(mon.stream)) return false;
-        int32_t promised = h->push(mon.stream, join("/m/", "", m.id), message_response(m, now));
+        int32_t promised = h->push(mon.stream, join("/m/", "", m.id), message_response(m));
         if (promised < 0) return false;
         in_flight.insert(m.id);
         mark_ready(mon.conn);
         return true;
     }
 
-    void deliver_to_monitors(const Token& sub, const Token& msg_id, uint64_t now) {
+    void deliver_to_monitors(const Token& sub, const Token& msg_id) {
         auto it = monitors.find(sub);
         if (it == monitors.end()) return;
         const MessageRecord* m = store.message(msg_id);
         if (!m) return;
         for (const Monitor& mon : it->second)
-            if (m->urgency >= mon.min_urgency) push_message(mon, *m, now);
+            if (m->urgency >= mon.min_urgency) push_message(mon, *m);
     }
 
     // Pushes every stored, unexpired message at or above the urgency; how many.
@@ -559,36 +555,35 @@ struct PushService::Impl {
             const MessageRecord* m = store.message(id);
             if (!m) continue;
             if (m->expires_ms <= now) {  // seed 5 / 7.2: never delivered after it expires
-                drop_message(id, now, "expired");
+                drop_message(id, "expired");
                 continue;
             }
             if (m->urgency < mon.min_urgency) continue;
-            if (push_message(mon, *m, now)) ++n;
+            if (push_message(mon, *m)) ++n;
         }
         return n;
     }
 
     void receive(ConnectionId c, const Request& req, const Token& sub_id, uint64_t now) {
         const SubscriptionRecord* sub = live_subscription(store.subscription(sub_id), now);
-        if (!sub) return gone(c, req, now);
+        if (!sub) return gone(c, req);
         Monitor mon{c, req.stream_id, Urgency::very_low};
         Error err;
         if (const std::string* u = req.find("urgency"))
             if (parse_urgency(*u, mon.min_urgency, err) != Status::ok)
-                return bad_request(c, req, err, now);
+                return bad_request(c, req, err);
         Preferences prefs;
         for (const http::Header& h : req.headers)
             if (h.name == "prefer" && parse_prefer(h.value, prefs, err) != Status::ok)
-                return bad_request(c, req, err, now);
+                return bad_request(c, req, err);
         http::ServerConnection* h = connection(c);
         const bool wait0 = prefs.has_wait && prefs.wait_seconds == 0;
         if (!h->can_push()) {
             // Only HTTP/2 server push can carry messages; an empty answer needs none.
             store.messages_of(sub_id, scratch);
             if (wait0 && scratch.empty())
-                return respond(c, req, subscription_status(*sub, 204, now), now);
-            return respond(c, req, plain(400, "receiving push messages needs HTTP/2 server push"),
-                           now);
+                return respond(c, req, subscription_status(*sub, 204, now));
+            return respond(c, req, plain(400, "receiving push messages needs HTTP/2 server push"));
         }
         if (wait0) {
             // Seed 6: push every stored message, then answer; 204 when there was none.
@@ -597,7 +592,7 @@ struct PushService::Impl {
             size_t n = deliver_stored(mon, id, now);
             SubscriptionRecord copy{id, {}, expires};
             if (const SubscriptionRecord* again = store.subscription(id)) copy = *again;
-            return respond(c, req, subscription_status(copy, n ? 200 : 204, now), now);
+            return respond(c, req, subscription_status(copy, n ? 200 : 204, now));
         }
         monitors[sub_id].push_back(mon);
         held[held_key(c, req.stream_id)] = {sub_id, false};
@@ -615,17 +610,17 @@ struct PushService::Impl {
     }
 
     void unsubscribe(ConnectionId c, const Request& req, const Token& sub_id, uint64_t now) {
-        if (!live_subscription(store.subscription(sub_id), now)) return gone(c, req, now);
-        end_subscription(sub_id, now);
+        if (!live_subscription(store.subscription(sub_id), now)) return gone(c, req);
+        end_subscription(sub_id);
         Response r;
         r.status = 204;
-        respond(c, req, std::move(r), now);
+        respond(c, req, std::move(r));
     }
 
     // Seed 7.3: ends a subscription. Listening user agents get a pushed 410 for the
     // subscription resource and a 410 on their held GET; its messages are dropped with
     // failure receipts.
-    void end_subscription(const Token& sub_id, uint64_t now) {
+    void end_subscription(const Token& sub_id) {
         const SubscriptionRecord* sub = store.subscription(sub_id);
         if (!sub) return;
         const std::string path = "/s/" + encode(sub_id);
@@ -638,43 +633,41 @@ struct PushService::Impl {
                 http::ServerConnection* h = connection(mon.conn);
                 if (!h || !h->stream_open(mon.stream)) continue;
                 Response pushed = plain(410, "subscription ended");
-                pushed.headers.insert(pushed.headers.begin(), {"date", date(now)});
                 h->push(mon.stream, path, pushed);
                 // Framed now, so the pushed 410 leaves ahead of the GET's own final one
                 // (nghttp2 would otherwise send the final HEADERS first).
                 h->output();
                 Response r = plain(410, "subscription ended");
-                r.headers.insert(r.headers.begin(), {"date", date(now)});
                 h->respond(mon.stream, std::move(r));
                 mark_ready(mon.conn);
             }
         }
         store.messages_of(sub_id, scratch);
         std::vector<Token> ids = scratch;
-        for (const Token& id : ids) drop_message(id, now, "subscription ended");
+        for (const Token& id : ids) drop_message(id, "subscription ended");
         buckets.erase(sub_id);
         store.remove_subscription(sub_id);
         log(LogLevel::info, "subscription ended");
     }
 
     // --- acknowledgements and receipts (seed 5.1, 6.1; RFC 8030 5.1, 6.2) -------------
-    void acknowledge(ConnectionId c, const Request& req, const Token& msg_id, uint64_t now) {
+    void acknowledge(ConnectionId c, const Request& req, const Token& msg_id) {
         const MessageRecord* m = store.message(msg_id);
-        if (!m) return respond(c, req, plain(404, "no such message"), now);
-        if (m->has_receipt) queue_receipt(m->receipt, msg_id, 204, now);
+        if (!m) return respond(c, req, plain(404, "no such message"));
+        if (m->has_receipt) queue_receipt(m->receipt, msg_id, 204);
         forget_message(*m);
         Response r;
         r.status = 204;
-        respond(c, req, std::move(r), now);
+        respond(c, req, std::move(r));
     }
 
     // Removes a message that will not be acknowledged; a requested receipt reports the
     // failure: 504 in the seed (5.1), 410 in RFC 8030 (5.1).
-    void drop_message(const Token& msg_id, uint64_t now, const char* why) {
+    void drop_message(const Token& msg_id, const char* why) {
         const MessageRecord* m = store.message(msg_id);
         if (!m) return;
         if (m->has_receipt)
-            queue_receipt(m->receipt, msg_id, m->form == Form::seed_json ? 504 : 410, now);
+            queue_receipt(m->receipt, msg_id, m->form == Form::seed_json ? 504 : 410);
         forget_message(*m);
         log(LogLevel::debug, std::string("message dropped: ") + why);
     }
@@ -686,13 +679,13 @@ struct PushService::Impl {
         store.remove_message(id);
     }
 
-    void queue_receipt(const Token& rs, const Token& msg_id, int status, uint64_t now) {
+    void queue_receipt(const Token& rs, const Token& msg_id, int status) {
         if (!store.receipt_subscription(rs)) return;
         Receipt rc{msg_id, status};
         auto it = receipt_monitors.find(rs);
         if (it != receipt_monitors.end())
             for (const Monitor& mon : it->second)
-                if (push_receipt(mon, rc, now)) return;
+                if (push_receipt(mon, rc)) return;
         auto& q = pending_receipts[rs];
         if (q.size() >= cfg.max_receipts_queued) {
             q.pop_front();
@@ -701,12 +694,11 @@ struct PushService::Impl {
         q.push_back(rc);
     }
 
-    bool push_receipt(const Monitor& mon, const Receipt& rc, uint64_t now) {
+    bool push_receipt(const Monitor& mon, const Receipt& rc) {
         http::ServerConnection* h = connection(mon.conn);
         if (!h || !h->stream_open(mon.stream)) return false;
         Response r;
         r.status = rc.status;
-        r.add("date", date(now));
         if (h->push(mon.stream, join("/m/", "", rc.message), std::move(r)) < 0) return false;
         mark_ready(mon.conn);
         return true;
@@ -714,26 +706,26 @@ struct PushService::Impl {
 
     void receipt_subscribe(ConnectionId c, const Request& req, const Token& push_id, uint64_t now) {
         const SubscriptionRecord* sub = live_subscription(store.subscription_by_push(push_id), now);
-        if (!sub) return gone(c, req, now);
+        if (!sub) return gone(c, req);
         ReceiptSubscriptionRecord rs;
-        if (!new_token(rs.id)) return respond(c, req, plain(500, "random source failed"), now);
+        if (!new_token(rs.id)) return respond(c, req, plain(500, "random source failed"));
         rs.subscription = sub->id;
         rs.expires_ms = sub->expires_ms;
         if (Status st = store.add_receipt_subscription(rs); st != Status::ok)
-            return store_refused(c, req, st, "store refused the receipt subscription", now);
+            return store_refused(c, req, st, "store refused the receipt subscription");
         timers.push({rs.expires_ms, TimerKind::receipt_subscription, rs.id});
         Response r;
         r.status = 201;
         r.add("location", location(req, "/r/", rs.id));
-        respond(c, req, std::move(r), now);
+        respond(c, req, std::move(r));
     }
 
     void receive_receipts(ConnectionId c, const Request& req, const Token& rs, uint64_t now) {
         const ReceiptSubscriptionRecord* rec = store.receipt_subscription(rs);
         if (!rec || rec->expires_ms <= now)
-            return respond(c, req, plain(404, "no such receipt subscription"), now);
+            return respond(c, req, plain(404, "no such receipt subscription"));
         if (!connection(c)->can_push())
-            return respond(c, req, plain(400, "receiving receipts needs HTTP/2 server push"), now);
+            return respond(c, req, plain(400, "receiving receipts needs HTTP/2 server push"));
         Monitor mon{c, req.stream_id, Urgency::very_low};
         receipt_monitors[rs].push_back(mon);
         held[held_key(c, req.stream_id)] = {rs, true};
@@ -742,7 +734,7 @@ struct PushService::Impl {
         if (it == pending_receipts.end()) return;
         std::deque<Receipt> q = std::move(it->second);
         pending_receipts.erase(it);
-        while (!q.empty() && push_receipt(mon, q.front(), now)) q.pop_front();
+        while (!q.empty() && push_receipt(mon, q.front())) q.pop_front();
         if (!q.empty()) pending_receipts[rs] = std::move(q);
     }
 
@@ -785,7 +777,7 @@ struct PushService::Impl {
         switch (t.kind) {
             case TimerKind::subscription: {
                 const SubscriptionRecord* s = store.subscription(t.id);
-                if (s && s->expires_ms <= now) end_subscription(t.id, now);
+                if (s && s->expires_ms <= now) end_subscription(t.id);
                 break;
             }
             case TimerKind::receipt_subscription: {
@@ -798,7 +790,6 @@ struct PushService::Impl {
                             forget_held(mon.conn, mon.stream);
                             if (http::ServerConnection* h = connection(mon.conn)) {
                                 Response r410 = plain(410, "receipt subscription ended");
-                                r410.headers.insert(r410.headers.begin(), {"date", date(now)});
                                 h->respond(mon.stream, std::move(r410));
                                 mark_ready(mon.conn);
                             }
@@ -861,6 +852,7 @@ PushService::ConnectionId PushService::open(http::Protocol protocol, uint64_t no
     ConnectionId id = impl_->next_id++;
     Impl::Conn& c = impl_->conns[id];
     c.http = std::make_unique<http::ServerConnection>(impl_->cfg.limits, protocol, now_ms);
+    c.http->use_date(&impl_->date_value);
     if (!c.http->output().empty()) impl_->mark_ready(id);  // the HTTP/2 SETTINGS
     return id;
 }
@@ -873,6 +865,7 @@ PushService::ConnectionId PushService::open_tls(uint64_t now_ms) {
     // ALPN h2 still starts with the client preface (RFC 9113 3.3), so detection serves both.
     c.http =
         std::make_unique<http::ServerConnection>(impl_->cfg.limits, http::Protocol::detect, now_ms);
+    c.http->use_date(&impl_->date_value);
     return id;
 }
 
@@ -880,6 +873,7 @@ Status PushService::receive(ConnectionId id, const uint8_t* data, size_t len, ui
     auto it = impl_->conns.find(id);
     if (it == impl_->conns.end()) return Status::not_found;
     Impl::Conn& c = it->second;
+    impl_->date(now_ms);  // every response of this call carries it
     Status st;
     if (c.tls) {
         st = c.tls->receive(data, len);
@@ -899,6 +893,7 @@ Status PushService::receive(ConnectionId id, const uint8_t* data, size_t len, ui
 void PushService::receive_eof(ConnectionId id, uint64_t now_ms) {
     http::ServerConnection* h = impl_->connection(id);
     if (!h) return;
+    impl_->date(now_ms);
     h->receive_eof(now_ms);
     impl_->drain_events(id, now_ms);
 }
@@ -965,6 +960,7 @@ uint64_t PushService::next_deadline() const {
 }
 
 void PushService::on_timeout(uint64_t now_ms) {
+    impl_->date(now_ms);
     while (!impl_->timers.empty() && impl_->timers.top().at <= now_ms) {
         Impl::Timer t = impl_->timers.top();
         impl_->timers.pop();
@@ -973,7 +969,7 @@ void PushService::on_timeout(uint64_t now_ms) {
     while (!impl_->message_timers.empty() && impl_->message_timers.begin()->first <= now_ms) {
         const Token id = impl_->message_timers.begin()->second;
         impl_->message_timers.erase(impl_->message_timers.begin());
-        impl_->drop_message(id, now_ms, "expired");
+        impl_->drop_message(id, "expired");
     }
     for (auto& [id, c] : impl_->conns)
         if (c.http->next_deadline() <= now_ms) {

@@ -75,6 +75,11 @@ class ServerConnection {
     uint64_t next_deadline() const noexcept;
     void on_timeout(uint64_t now_ms);
 
+    // The Date field value every response gets (RFC 9110 6.6.1: an origin server with a
+    // clock sends Date). The connection has no clock: the owner keeps the text current and
+    // it must outlive the connection; nullptr or empty: no Date.
+    void use_date(const std::string* date) noexcept { date_ = date; }
+
     Protocol protocol() const noexcept { return protocol_; }
     const Error& error() const noexcept { return err_; }
 
@@ -91,6 +96,7 @@ class ServerConnection {
     uint64_t last_activity_ms_;
     bool closing_ = false;
     bool peer_closed_ = false;
+    const std::string* date_ = nullptr;
     std::deque<Event> events_;
     std::string out_;  // bytes produced and not yet consumed
     size_t out_pos_ = 0;

@@ -58,16 +58,22 @@ class H2Client {
 
     // Submits a request; returns its stream id.
     int32_t request(const std::string& method, const std::string& path,
-                    std::vector<std::pair<std::string, std::string>> headers = {},
+                    const std::vector<std::pair<std::string, std::string>>& headers = {},
                     std::string body = "", const std::string& authority = "push.test") {
-        std::vector<std::pair<std::string, std::string>> all = {
-            {":method", method}, {":path", path}, {":scheme", "https"}, {":authority", authority}};
-        for (auto& h : headers) all.push_back(std::move(h));
+        static const std::string kMethod = ":method", kPath = ":path", kScheme = ":scheme",
+                                 kHttps = "https", kAuthority = ":authority";
         std::vector<nghttp2_nv> nva;
-        for (auto& [n, v] : all)
-            nva.push_back({reinterpret_cast<uint8_t*>(n.data()),
-                           reinterpret_cast<uint8_t*>(v.data()), n.size(), v.size(),
-                           NGHTTP2_NV_FLAG_NONE});
+        nva.reserve(4 + headers.size());
+        auto add = [&nva](const std::string& n, const std::string& v) {
+            nva.push_back({reinterpret_cast<uint8_t*>(const_cast<char*>(n.data())),
+                           reinterpret_cast<uint8_t*>(const_cast<char*>(v.data())), n.size(),
+                           v.size(), NGHTTP2_NV_FLAG_NONE});
+        };
+        add(kMethod, method);
+        add(kPath, path);
+        add(kScheme, kHttps);
+        add(kAuthority, authority);
+        for (const auto& [n, v] : headers) add(n, v);
         nghttp2_data_provider provider{};
         provider.read_callback = read_body;
         bodies_.push_back(std::move(body));
