@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <deque>
-#include <set>
 
 #include "pushcore/core/base64url.hpp"
 #include "pushcore/text/grammar.hpp"
@@ -139,12 +138,50 @@ struct PushService::Impl {
     std::unordered_map<Token, std::vector<Monitor>, TokenHash> receipt_monitors;
     std::unordered_map<uint64_t, HeldRef> held;  // (conn << 32 | stream) -> what it watches
     std::unordered_map<Token, std::deque<Receipt>, TokenHash> pending_receipts;
-    std::unordered_set<Token, TokenHash> in_flight;  // pushed, not yet acknowledged
     std::unordered_map<Token, Bucket, TokenHash> buckets;
     std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers;
-    // Message expiries: a set, so an acknowledged message takes its timer with it and a
-    // busy service does not pile up dead entries until their TTL.
-    std::set<std::pair<uint64_t, Token>> message_timers;
+    // The messages this run tracks: when each expires and whether it was pushed (and so
+    // waits for its acknowledgement). Their expiries sit in a min-heap; an entry whose
+    // message is gone is dropped when it reaches the top, and all such entries are swept
+    // once they outnumber the live ones, so acknowledged messages leave nothing behind.
+    struct Live {
+        uint64_t expires;
+        bool in_flight;
+    };
+    std::unordered_map<Token, Live, TokenHash> live;
+    using Expiry = std::pair<uint64_t, Token>;
+    std::vector<Expiry> expiries;  // a heap under std::greater: earliest first
+
+    bool in_flight(const Token& id) const {
+        auto it = live.find(id);
+        return it != live.end() && it->second.in_flight;
+    }
+    void track(const Token& id, uint64_t expires, bool pushed) {
+        auto [it, fresh] = live.try_emplace(id, Live{expires, pushed});
+        if (!fresh) {
+            it->second.in_flight |= pushed;
+            return;
+        }
+        expiries.push_back({expires, id});
+        std::push_heap(expiries.begin(), expiries.end(), std::greater<Expiry>());
+    }
+    bool stale(const Expiry& e) const {
+        auto it = live.find(e.second);
+        return it == live.end() || it->second.expires != e.first;
+    }
+    void untrack(const Token& id) {
+        live.erase(id);
+        if (expiries.size() > 2 * live.size() + 64) {
+            expiries.erase(std::remove_if(expiries.begin(), expiries.end(),
+                                          [&](const Expiry& e) { return stale(e); }),
+                           expiries.end());
+            std::make_heap(expiries.begin(), expiries.end(), std::greater<Expiry>());
+        }
+        while (!expiries.empty() && stale(expiries.front())) {
+            std::pop_heap(expiries.begin(), expiries.end(), std::greater<Expiry>());
+            expiries.pop_back();
+        }
+    }
     std::vector<Token> scratch;
 
     Impl(ServiceConfig c, Store& st) : cfg(std::move(c)), store(st) {}
@@ -466,7 +503,7 @@ struct PushService::Impl {
         for (const Token& id : scratch) {
             const MessageRecord* old = store.message(id);
             if (!old) continue;
-            if (!msg.topic.empty() && old->topic == msg.topic && !in_flight.count(id)) {
+            if (!msg.topic.empty() && old->topic == msg.topic && !in_flight(id)) {
                 drop_message(id, "replaced by topic");
                 continue;
             }
@@ -503,11 +540,9 @@ struct PushService::Impl {
 
         // Deliver now to every user agent that is listening; RFC 8030 5.2: a message with
         // TTL 0 that no one can take now is discarded at once.
+        track(msg_id, now + uint64_t{ttl} * 1000, false);
         deliver_to_monitors(sub_id, msg_id);
-        if (ttl == 0 && !in_flight.count(msg_id))
-            drop_message(msg_id, "TTL 0, not delivered");
-        else
-            message_timers.insert({now + uint64_t{ttl} * 1000, msg_id});
+        if (ttl == 0 && !in_flight(msg_id)) drop_message(msg_id, "TTL 0, not delivered");
     }
 
     // --- delivery (seed 6) ------------------------------------------------------------
@@ -532,7 +567,7 @@ struct PushService::Impl {
         if (!h || !h->stream_open(mon.stream)) return false;
         int32_t promised = h->push(mon.stream, join("/m/", "", m.id), message_response(m));
         if (promised < 0) return false;
-        in_flight.insert(m.id);
+        track(m.id, m.expires_ms, true);
         mark_ready(mon.conn);
         return true;
     }
@@ -674,8 +709,7 @@ struct PushService::Impl {
 
     void forget_message(const MessageRecord& m) {
         const Token id = m.id;
-        message_timers.erase({m.expires_ms, id});
-        in_flight.erase(id);
+        untrack(id);
         store.remove_message(id);
     }
 
@@ -954,7 +988,7 @@ bool PushService::next_ready(ConnectionId& id) {
 
 uint64_t PushService::next_deadline() const {
     uint64_t at = impl_->timers.empty() ? PUSHCORE_NO_DEADLINE : impl_->timers.top().at;
-    if (!impl_->message_timers.empty()) at = std::min(at, impl_->message_timers.begin()->first);
+    if (!impl_->expiries.empty()) at = std::min(at, impl_->expiries.front().first);
     for (const auto& [id, c] : impl_->conns) at = std::min(at, c.http->next_deadline());
     return at;
 }
@@ -966,10 +1000,12 @@ void PushService::on_timeout(uint64_t now_ms) {
         impl_->timers.pop();
         impl_->fire(t, now_ms);
     }
-    while (!impl_->message_timers.empty() && impl_->message_timers.begin()->first <= now_ms) {
-        const Token id = impl_->message_timers.begin()->second;
-        impl_->message_timers.erase(impl_->message_timers.begin());
-        impl_->drop_message(id, "expired");
+    auto& heap = impl_->expiries;
+    while (!heap.empty() && heap.front().first <= now_ms) {
+        const Impl::Expiry due = heap.front();
+        std::pop_heap(heap.begin(), heap.end(), std::greater<Impl::Expiry>());
+        heap.pop_back();
+        if (!impl_->stale(due)) impl_->drop_message(due.second, "expired");
     }
     for (auto& [id, c] : impl_->conns)
         if (c.http->next_deadline() <= now_ms) {

@@ -630,3 +630,29 @@ TEST_CASE("web_push service: log_level drops less severe lines; Date is an IMF-f
     CHECK(*ua.stream(id).header("date") == "Sun, 06 Nov 1994 08:49:37 GMT");  // RFC 9110 5.6.7
     CHECK(net.log.empty());
 }
+
+TEST_CASE("web_push service: expiry bookkeeping stays exact across many acknowledgements") {
+    ServiceConfig cfg;
+    cfg.rate_per_minute = 0;
+    cfg.rate_burst = 0;
+    cfg.max_messages_per_subscription = 1000;
+    PushNet net(cfg);
+    H2Client& ua = net.h2();
+    Sub sub = subscribe(net, ua);
+    int32_t get = ua.request("GET", sub.path);
+    net.pump();
+    // 300 messages, each TTL one second longer; all but the last are acknowledged, in an
+    // order that leaves stale expiries deep inside the heap.
+    for (int i = 0; i < 300; ++i)
+        REQUIRE(send_rfc(net, ua, sub, "m", {{"ttl", std::to_string(100 + i)}}).status == 201);
+    auto pushed = pushes_on(ua, get);
+    REQUIRE(pushed.size() == 300);
+    for (int i = 298; i >= 0; i -= 2)
+        CHECK(status_of_delete(net, ua, pushed[i]->promised_path) == 204);
+    for (int i = 297; i >= 0; i -= 2)
+        CHECK(status_of_delete(net, ua, pushed[i]->promised_path) == 204);
+    CHECK(net.service->store().message_count() == 1);
+    CHECK(net.service->next_deadline() == net.now + 399000);  // the last one's TTL
+    net.advance(399000);
+    CHECK(net.service->store().message_count() == 0);
+}
