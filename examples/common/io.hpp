@@ -150,6 +150,15 @@ inline void on_signal(int) {
     errno = saved;
 }
 
+// True when the library loaded at run time is the one the program was built against;
+// otherwise says so on stderr (DESIGN.md: versioning).
+inline bool same_library_version(const char* program) {
+    if (pushcore_version() == PUSHCORE_VERSION_NUM) return true;
+    std::fprintf(stderr, "%s: built against pushcore %s, running %s\n", program,
+                 PUSHCORE_VERSION_STRING, pushcore_version_string());
+    return false;
+}
+
 // Returns the read end to poll, or -1.
 inline int install_signal_pipe() {
     int fds[2];

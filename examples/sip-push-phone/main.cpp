@@ -614,6 +614,7 @@ int main(int argc, char** argv) {
         usage(stderr);
         return 2;
     }
+    if (!example::same_library_version("sip-push-phone")) return 1;
     int signal_fd = example::install_signal_pipe();
     Phone phone;
     if (signal_fd < 0 || !phone.start(options)) return 1;

@@ -558,11 +558,7 @@ int main(int argc, char** argv) {
         usage(stderr);
         return 2;
     }
-    if (pushcore_version() != PUSHCORE_VERSION_NUM) {
-        std::fprintf(stderr, "sip-push-proxy: built against pushcore %s, running %s\n",
-                     PUSHCORE_VERSION_STRING, pushcore_version_string());
-        return 1;
-    }
+    if (!example::same_library_version("sip-push-proxy")) return 1;
     int signal_fd = example::install_signal_pipe();
     Proxy proxy;
     if (signal_fd < 0 || !proxy.start(options)) return 1;

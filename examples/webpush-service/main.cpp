@@ -566,11 +566,7 @@ int main(int argc, char** argv) {
         usage(stderr);
         return 2;
     }
-    if (pushcore_version() != PUSHCORE_VERSION_NUM) {
-        std::fprintf(stderr, "webpush-service: built against pushcore %s, running %s\n",
-                     PUSHCORE_VERSION_STRING, pushcore_version_string());
-        return 1;
-    }
+    if (!example::same_library_version("webpush-service")) return 1;
     g_verbose = options.verbose;
     int signal_fd = example::install_signal_pipe();
     if (signal_fd < 0) return 1;
