@@ -18,6 +18,14 @@ size_t skip_ows(std::string_view s, size_t pos) noexcept {
     return pos;
 }
 
+// The start of the next element of a #list at or after pos, past OWS and the empty
+// elements RFC 9110 5.6.1 allows; s.size() when the list is done.
+size_t next_element(std::string_view s, size_t pos) noexcept {
+    for (pos = skip_ows(s, pos); pos < s.size() && s[pos] == ','; pos = skip_ows(s, pos + 1)) {
+    }
+    return pos < s.size() ? pos : s.size();
+}
+
 // tchar (RFC 9110 5.6.2): RFC 3261's token characters plus # $ & ^ |.
 bool is_tchar(char c) noexcept {
     return text::is_token_char(c) || c == '#' || c == '$' || c == '&' || c == '^' || c == '|';
@@ -224,13 +232,7 @@ Status parse_prefer(std::string_view value, Preferences& prefs, Error& err) {
     bool seen_wait = false;
     size_t count = 0;
     size_t pos = 0;
-    for (;;) {
-        pos = skip_ows(value, pos);
-        if (pos >= value.size()) break;
-        if (value[pos] == ',') {
-            ++pos;
-            continue;
-        }
+    while ((pos = next_element(value, pos)) < value.size()) {
         size_t name_begin = pos;
         size_t name_end = token_end(value, pos);
         if (name_end == name_begin)
@@ -292,13 +294,7 @@ Status find_link(std::string_view value, std::string_view rel, std::string& targ
     bool found = false;
     std::string_view match;
     size_t pos = 0;
-    for (;;) {
-        pos = skip_ows(value, pos);
-        if (pos >= value.size()) break;
-        if (value[pos] == ',') {
-            ++pos;
-            continue;
-        }
+    while ((pos = next_element(value, pos)) < value.size()) {
         if (value[pos] != '<') return err.fail(Status::syntax, "Link: expected '<'", pos);
         size_t open = pos;
         size_t i = open + 1;
