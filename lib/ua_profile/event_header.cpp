@@ -58,6 +58,12 @@ bool all_digits(std::string_view s) noexcept {
 
 // addr-spec = SIP-URI / SIPS-URI / absoluteURI (RFC 3261 25.1), the whole of `s`.
 bool is_addr_spec(std::string_view s) noexcept {
+    // No byte of an addr-spec is LWS, a quote, a backslash (so no quoted-pair) or non-ASCII;
+    // the URI parsers below would trim or skip some of them.
+    for (char c : s) {
+        unsigned char u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u >= 0x7f || c == '"' || c == '\\') return false;
+    }
     Error ignored;
     bool sip_scheme = (s.size() >= 4 && iequals(s.substr(0, 4), "sip:")) ||
                       (s.size() >= 5 && iequals(s.substr(0, 5), "sips:"));
