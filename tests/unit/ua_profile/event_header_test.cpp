@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "pushcore/sip/message.hpp"
+
 using namespace pushcore;
 using namespace pushcore::ua_profile;
 
@@ -473,4 +475,37 @@ TEST_CASE("ua_profile event: NOTIFY usage table (draft 7.2)") {
     // The same SUBSCRIBE-less event fails as a SUBSCRIBE.
     CHECK(check_for(Method::subscribe, bare, Form::draft08, err, &ignored) ==
           Status::missing_header);
+}
+
+TEST_CASE("ua_profile event: the Event field of the 7.12 SUBSCRIBE, framed by lib/sip") {
+    std::string_view datagram =
+        "SUBSCRIBE sip:MAC%3aFF00000036C5@acme.example.com SIP/2.0\r\n"
+        "Event: ua-profile;profile-type=device;vendor=\"vendor.example.com\";\r\n"
+        "      model=\"Z100\";version=\"1.2.3\"\r\n"
+        "From: sip:MAC%3aFF00000036C5@acme.example.com;tag=1234\r\n"
+        "To: sip:MAC%3aFF00000036C5@acme.example.com;tag=abcd\r\n"
+        "Call-ID: 3573853342923422@10.1.1.44\r\n"
+        "CSeq: 2131 SUBSCRIBE\r\n"
+        "Contact: sip:MAC%3aFF00000036C5@10.1.1.44\r\n"
+        "Via: SIP/2.0/TCP 10.1.1.41;\r\n"
+        "      branch=z9hG4bK6d6d35b6e2a203104d97211a3d18f57a\r\n"
+        "Accept: message/external-body, application/x-z100-device-profile\r\n"
+        "Content-Length: 0\r\n\r\n";
+    sip::Message m;
+    Error err;
+    REQUIRE(sip::parse_datagram(datagram, m, sip::Limits{}, err) == Status::ok);
+    const sip::Header* h = m.find(sip::HeaderId::event);
+    REQUIRE(h != nullptr);
+    UaProfileEvent ev;
+    REQUIRE(parse_event(h->value, ev, err) == Status::ok);
+    CHECK(ev.type == ProfileType::device);
+    CHECK(ev.vendor.text() == "vendor.example.com");
+    CHECK(ev.model.text() == "Z100");
+    CHECK(ev.version.text() == "1.2.3");
+    CHECK(check_for(Method::subscribe, ev, Form::rfc6080, err) == Status::ok);
+    // Error offsets index the value given to parse_event.
+    UaProfileEvent bad;
+    std::string_view broken = "ua-profile;effective-by=soon";
+    REQUIRE(parse_event(broken, bad, err) == Status::syntax);
+    CHECK(broken.substr(err.offset) == "soon");
 }
