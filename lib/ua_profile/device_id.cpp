@@ -13,7 +13,6 @@ constexpr std::string_view kUuidPrefix = "urn:uuid:";
 constexpr size_t kMacDigits = 12;
 constexpr size_t kUuidChars = 36;  // 8-4-4-4-12 with the dashes
 constexpr char kUpperHex[] = "0123456789ABCDEF";
-constexpr char kLowerHex[] = "0123456789abcdef";
 
 bool starts_with_ci(std::string_view s, std::string_view prefix) noexcept {
     return s.size() >= prefix.size() && text::iequals(s.substr(0, prefix.size()), prefix);
