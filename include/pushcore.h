@@ -9,6 +9,9 @@
 #if PUSHCORE_WITH_SIP_PUSH
 #include "pushcore/sip_push.h"
 #endif
+#if PUSHCORE_WITH_UA_PROFILE
+#include "pushcore/ua_profile.h"
+#endif
 #if PUSHCORE_WITH_WEB_PUSH
 #include "pushcore/web_push.h"
 #endif

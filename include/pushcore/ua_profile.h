@@ -1,0 +1,265 @@
+/*
+ * pushcore C ABI: the ua-profile grammar (draft-ietf-sipping-config-framework-08,
+ * RFC 6080): the Event header field, device identifiers and their Request-URIs, and the
+ * content-indirection NOTIFY bodies. The discovery, subscriber and notifier machines get
+ * their C ABI later.
+ *
+ * Objects:
+ *   pushcore_ua_event         an Event header field value: parsed, checked, or built
+ *   pushcore_ua_body          a NOTIFY body, parsed into parts
+ *   pushcore_ua_body_builder  builds a multipart/mixed (or single-part) NOTIFY body
+ * and the stateless pushcore_ua_device_id_* functions.
+ *
+ * Conventions (see pushcore/core.h): int returns are PUSHCORE_OK / 1 or 0 / a count / a
+ * negative pushcore_status. Text goes in as pointer + length (no NUL needed); a NULL
+ * pointer with length 0 is the empty text. Strings handed out are borrowed until the next
+ * call on the same handle and are NUL-terminated too. Each handle has *_last_error giving
+ * the status, a reason (static storage) and a byte offset of its last call that can fail
+ * (PUSHCORE_OK with an empty reason after one that succeeded).
+ *
+ * Text written into a caller's buffer (the device-id functions, pushcore_ua_event_build)
+ * is not NUL-terminated: *written receives its length. When `cap` is smaller, nothing is
+ * written, the call returns PUSHCORE_E_BUFFER_TOO_SMALL and *written still receives the
+ * length needed (so a first call with cap 0 and out NULL sizes the buffer).
+ */
+#ifndef PUSHCORE_UA_PROFILE_H
+#define PUSHCORE_UA_PROFILE_H
+
+#include "pushcore/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Which text's rules apply: the draft (default) or RFC 6080. */
+#define PUSHCORE_UA_FORM_DRAFT08 0
+#define PUSHCORE_UA_FORM_RFC6080 1
+
+/* ---- the Event header field (draft 7.1-7.2, RFC 6080 5.1-5.2) ------------------------ */
+
+typedef struct pushcore_ua_event pushcore_ua_event;
+
+/* profile-type values. OTHER is a token the package does not define (see the raw token). */
+#define PUSHCORE_UA_PROFILE_DEVICE 1
+#define PUSHCORE_UA_PROFILE_USER 2
+#define PUSHCORE_UA_PROFILE_APPLICATION 3
+#define PUSHCORE_UA_PROFILE_LOCAL_NETWORK 4
+#define PUSHCORE_UA_PROFILE_OTHER 5
+
+/* The text parameters. */
+#define PUSHCORE_UA_TEXT_VENDOR 1
+#define PUSHCORE_UA_TEXT_MODEL 2
+#define PUSHCORE_UA_TEXT_VERSION 3
+#define PUSHCORE_UA_TEXT_NETWORK_USER 4
+
+/* The request an Event header field came in, for pushcore_ua_event_check. */
+#define PUSHCORE_UA_METHOD_SUBSCRIBE 1
+#define PUSHCORE_UA_METHOD_NOTIFY 2
+
+/* Parses an Event header field value. PUSHCORE_E_NOT_FOUND when its event-type is another
+ * package ("presence", "ua-profile.winfo"); PUSHCORE_E_SYNTAX or PUSHCORE_E_BAD_ESCAPE
+ * for a broken value, last_error naming the parameter and rule and the byte offset in
+ * `value`. On failure a handle is still created when `out` is not NULL (its last_error
+ * tells why, its getters what was read before the error); free it either way. */
+PUSHCORE_API int pushcore_ua_event_parse(pushcore_ua_event** out, const char* value, size_t len);
+
+/* An empty event, to fill with the setters and write with pushcore_ua_event_build. */
+PUSHCORE_API int pushcore_ua_event_new(pushcore_ua_event** out);
+PUSHCORE_API void pushcore_ua_event_free(pushcore_ua_event* ev);
+
+/* profile-type: 1 with *type (PUSHCORE_UA_PROFILE_*) and the token as written (without
+ * quotes; *token and *len may be NULL when not wanted), 0 when absent. */
+PUSHCORE_API int pushcore_ua_event_profile_type(pushcore_ua_event* ev, int32_t* type,
+                                                const char** token, size_t* len);
+
+/* A text parameter (PUSHCORE_UA_TEXT_*) with quoted-pairs resolved: 1 and *value and *len
+ * set when present, 0 when absent. */
+PUSHCORE_API int pushcore_ua_event_text(pushcore_ua_event* ev, int32_t which, const char** value,
+                                        size_t* len);
+
+/* effective-by: 1 and *seconds set when present, 0 when absent. */
+PUSHCORE_API int pushcore_ua_event_effective_by(const pushcore_ua_event* ev, uint32_t* seconds);
+
+/* The parameters the package does not define, in order: their count, and the i-th one's
+ * name and value as written (a quoted value without its quotes). *has_value is 0 for a
+ * parameter without '=' (its value is then ""). PUSHCORE_E_NOT_FOUND for i >= count. */
+PUSHCORE_API int pushcore_ua_event_unknown_count(const pushcore_ua_event* ev);
+PUSHCORE_API int pushcore_ua_event_unknown_get(pushcore_ua_event* ev, size_t i, const char** name,
+                                               size_t* name_len, const char** value,
+                                               size_t* value_len, int32_t* has_value);
+
+/* Checks the event against the usage tables of draft 7.2 (RFC 6080 5.2 with
+ * PUSHCORE_UA_FORM_RFC6080) for a request (PUSHCORE_UA_METHOD_*): PUSHCORE_OK or
+ * PUSHCORE_E_MISSING_HEADER ("vendor: required in SUBSCRIBE"). The parameters the table
+ * gives no meaning there are then listed by ignored_count / ignored_at (names in static
+ * storage: "profile-type", "vendor", ..., "profile-type=application"). */
+PUSHCORE_API int pushcore_ua_event_check(pushcore_ua_event* ev, int32_t method, int32_t form);
+PUSHCORE_API int pushcore_ua_event_ignored_count(const pushcore_ua_event* ev);
+PUSHCORE_API int pushcore_ua_event_ignored_at(const pushcore_ua_event* ev, size_t i,
+                                              const char** name);
+
+/* Setters, for building. profile-type: a PUSHCORE_UA_PROFILE_* type and, optionally
+ * (NULL), the token to write: for OTHER a token is required; for the others it must name
+ * the same type (any case), and without one the canonical name is written. type 0 removes
+ * the parameter. */
+PUSHCORE_API int pushcore_ua_event_set_profile_type(pushcore_ua_event* ev, int32_t type,
+                                                    const char* token, size_t len);
+/* A text parameter as plain text (written as an escaped quoted-string); NULL removes it.
+ * Empty text and control characters are refused; network-user must be an addr-spec
+ * without '"' or '\\'. */
+PUSHCORE_API int pushcore_ua_event_set_text(pushcore_ua_event* ev, int32_t which, const char* value,
+                                            size_t len);
+/* effective-by: present (1/0) and its seconds. */
+PUSHCORE_API int pushcore_ua_event_set_effective_by(pushcore_ua_event* ev, int32_t present,
+                                                    uint32_t seconds);
+
+/* Writes the Event header field value ("ua-profile;profile-type=device;vendor=..."),
+ * followed by the unknown parameters a parsed event had. See the buffer rules above. */
+PUSHCORE_API int pushcore_ua_event_build(pushcore_ua_event* ev, char* out, size_t cap,
+                                         size_t* written);
+
+PUSHCORE_API int pushcore_ua_event_last_error(const pushcore_ua_event* ev, const char** reason,
+                                              size_t* offset);
+
+/* ---- device identifiers (draft 7.13, RFC 6080 5.1.1) ------------------------------------- */
+
+/* Stateless: each function writes its text into `out` (the buffer rules above) and, on
+ * failure, sets *reason (static storage) and *offset (a byte offset into the input the
+ * error is about) when they are not NULL; on success *reason is "" and *offset 0. */
+
+#define PUSHCORE_UA_DEVICE_MAC 1  /* "MAC:" + 12 upper-case hex digits */
+#define PUSHCORE_UA_DEVICE_UUID 2 /* "urn:uuid:" + a lower-case RFC 4122 UUID */
+
+/* A MAC address (12 hex digits, plain or grouped by ':', '-' or '.', optionally after
+ * "MAC:") -> "MAC:00DF1E004CD0". PUSHCORE_E_SYNTAX otherwise. */
+PUSHCORE_API int pushcore_ua_device_id_normalize_mac(const char* in, size_t len, char* out,
+                                                     size_t cap, size_t* written,
+                                                     const char** reason, size_t* offset);
+/* A UUID URN (any case) -> its lower-case form. PUSHCORE_E_SYNTAX otherwise. */
+PUSHCORE_API int pushcore_ua_device_id_parse_uuid(const char* in, size_t len, char* out, size_t cap,
+                                                  size_t* written, const char** reason,
+                                                  size_t* offset);
+/* A MAC address -> the version-1 UUID URN whose node is the MAC (RFC 6080). */
+PUSHCORE_API int pushcore_ua_device_id_mac_to_uuid(const char* in, size_t len, char* out,
+                                                   size_t cap, size_t* written, const char** reason,
+                                                   size_t* offset);
+
+/* Reads the device identifier of a SUBSCRIBE Request-URI ("sip:MAC%3a00DF1E004CD0@host"),
+ * or, with is_user_part 1, of a user part still escaped as in a URI ("MAC%3a00DF1E004CD0").
+ * Writes the canonical identifier into `out`; sets *kind (PUSHCORE_UA_DEVICE_*),
+ * *deployed (1 when the URI used a deployed variant such as "MAC:..." unescaped, not the
+ * draft's form) and, for a URI, *host_at and *host_len (where its host is in `in`; 0 and 0
+ * for a user part). Any of kind, deployed, host_at, host_len may be NULL. Errors:
+ * PUSHCORE_E_BAD_URI, PUSHCORE_E_BAD_ESCAPE or PUSHCORE_E_SYNTAX with reason and offset. */
+PUSHCORE_API int pushcore_ua_device_id_parse_uri(const char* in, size_t len, int32_t is_user_part,
+                                                 char* out, size_t cap, size_t* written,
+                                                 int32_t* kind, int32_t* deployed, size_t* host_at,
+                                                 size_t* host_len, const char** reason,
+                                                 size_t* offset);
+
+/* The device SUBSCRIBE Request-URI (draft 7.13.1) "sip:<escaped id>@<host>", or the
+ * local-network one at the local domain (draft 7.13.3). `id` is a MAC address in any
+ * form normalize_mac accepts or a UUID URN (errors in it: PUSHCORE_E_SYNTAX with an
+ * offset into id); `host` a hostport (else PUSHCORE_E_INVALID_ARGUMENT, offset 0);
+ * PUSHCORE_UA_FORM_RFC6080 writes a MAC as its UUID. */
+PUSHCORE_API int pushcore_ua_device_id_build_uri(const char* id, size_t id_len, const char* host,
+                                                 size_t host_len, int32_t form, char* out,
+                                                 size_t cap, size_t* written, const char** reason,
+                                                 size_t* offset);
+PUSHCORE_API int pushcore_ua_device_id_build_local_network_uri(
+    const char* id, size_t id_len, const char* domain, size_t domain_len, int32_t form, char* out,
+    size_t cap, size_t* written, const char** reason, size_t* offset);
+
+/* ---- NOTIFY bodies: content indirection (draft 7.5, RFC 4483) ------------------------------ */
+
+typedef struct pushcore_ua_body pushcore_ua_body;
+typedef struct pushcore_ua_body_builder pushcore_ua_body_builder;
+
+/* The form a body had, or the form to build. */
+#define PUSHCORE_UA_BODY_MULTIPART 1     /* multipart/mixed */
+#define PUSHCORE_UA_BODY_EXTERNAL_BODY 2 /* one message/external-body */
+#define PUSHCORE_UA_BODY_URL 3           /* application/url: one URL line */
+#define PUSHCORE_UA_BODY_INLINE 4        /* any other media type: the profile itself */
+
+/* Part kinds. */
+#define PUSHCORE_UA_PART_INDIRECT 1 /* a profile by reference (URL) */
+#define PUSHCORE_UA_PART_INLINE 2   /* a profile in the body */
+
+/* Part fields (text). INDIRECT parts have URL, CONTENT_TYPE, CONTENT_ID, EXPIRATION, HASH,
+ * ACCESS_TYPE; INLINE parts CONTENT_TYPE and CONTENT_ID. */
+#define PUSHCORE_UA_FIELD_URL 1
+#define PUSHCORE_UA_FIELD_CONTENT_TYPE 2
+#define PUSHCORE_UA_FIELD_CONTENT_ID 3 /* between '<' and '>' */
+#define PUSHCORE_UA_FIELD_EXPIRATION 4
+#define PUSHCORE_UA_FIELD_HASH 5 /* SHA-1, 40 hex digits */
+#define PUSHCORE_UA_FIELD_ACCESS_TYPE 6
+
+/* Parses a NOTIFY body given its Content-Type header value (both copied). Limits of 0 take
+ * the defaults (16 parts, 4096 bytes per header block). Errors: PUSHCORE_E_SYNTAX,
+ * PUSHCORE_E_BAD_HEADER, PUSHCORE_E_LIMIT_HEADER_BYTES, PUSHCORE_E_LIMIT_HEADER_COUNT,
+ * with last_error's offset into the body, or into content_type for errors in it. As
+ * pushcore_ua_event_parse, a handle is created on failure too; free it either way. */
+PUSHCORE_API int pushcore_ua_body_parse(pushcore_ua_body** out, const char* content_type,
+                                        size_t content_type_len, const uint8_t* body,
+                                        size_t body_len, size_t max_parts, size_t max_header_bytes);
+PUSHCORE_API void pushcore_ua_body_free(pushcore_ua_body* b);
+
+/* The body's form (PUSHCORE_UA_BODY_*), 0 when parsing failed. */
+PUSHCORE_API int32_t pushcore_ua_body_form(const pushcore_ua_body* b);
+PUSHCORE_API int pushcore_ua_body_part_count(const pushcore_ua_body* b);
+/* The i-th part's kind (PUSHCORE_UA_PART_*) and where it starts in the body (NULL when not
+ * wanted). PUSHCORE_E_NOT_FOUND for i >= count. */
+PUSHCORE_API int pushcore_ua_body_part_kind(const pushcore_ua_body* b, size_t i, int32_t* kind,
+                                            size_t* offset);
+/* A text field (PUSHCORE_UA_FIELD_*): 1 and *value and *len set when the part has it
+ * (not empty), 0 when not. */
+PUSHCORE_API int pushcore_ua_body_part_str(pushcore_ua_body* b, size_t i, int32_t field,
+                                           const char** value, size_t* len);
+/* An indirect part's size parameter: 1 and *size set when given, 0 when not. */
+PUSHCORE_API int pushcore_ua_body_part_size(const pushcore_ua_body* b, size_t i, uint64_t* size);
+/* An inline part's bytes: 1 and *data and *len set; 0 for an indirect part. */
+PUSHCORE_API int pushcore_ua_body_part_data(const pushcore_ua_body* b, size_t i,
+                                            const uint8_t** data, size_t* len);
+PUSHCORE_API int pushcore_ua_body_last_error(const pushcore_ua_body* b, const char** reason,
+                                             size_t* offset);
+
+/* The builder collects parts (copied) and writes them in the draft's 7.12 layout. */
+PUSHCORE_API int pushcore_ua_body_builder_new(pushcore_ua_body_builder** out);
+PUSHCORE_API void pushcore_ua_body_builder_free(pushcore_ua_body_builder* b);
+
+/* An indirect part: url, content_type and content_id required; expiration and hash
+ * optional (NULL or empty); the size parameter when has_size is 1. A field that would not
+ * parse back as given (a URL with whitespace or quotes, a content type that is not a
+ * media type, a content id with '<', '>' or space, a hash that is not 40 hex digits) is
+ * PUSHCORE_E_INVALID_ARGUMENT and last_error names it; the part is then not added. */
+PUSHCORE_API int pushcore_ua_body_builder_add_indirect(
+    pushcore_ua_body_builder* b, const char* url, size_t url_len, const char* content_type,
+    size_t content_type_len, const char* content_id, size_t content_id_len, const char* expiration,
+    size_t expiration_len, int32_t has_size, uint64_t size, const char* hash, size_t hash_len);
+/* An inline part: content_type and content_id optional (NULL or empty). */
+PUSHCORE_API int pushcore_ua_body_builder_add_inline(pushcore_ua_body_builder* b,
+                                                     const char* content_type,
+                                                     size_t content_type_len,
+                                                     const char* content_id, size_t content_id_len,
+                                                     const uint8_t* data, size_t data_len);
+/* The multipart boundary to use (1..70 RFC 2046 characters), NULL for one the builder
+ * chooses so that it occurs in no part. */
+PUSHCORE_API int pushcore_ua_body_builder_set_boundary(pushcore_ua_body_builder* b,
+                                                       const char* boundary, size_t len);
+/* Writes the body in a form (PUSHCORE_UA_BODY_MULTIPART, or EXTERNAL_BODY or URL for
+ * exactly one indirect part) and hands out its Content-Type value and bytes (borrowed
+ * until the next call on b; the parts stay, so more may be added). PUSHCORE_E_INVALID_STATE
+ * without parts or with parts the form cannot hold; PUSHCORE_E_INVALID_ARGUMENT for a
+ * boundary that occurs in a part. */
+PUSHCORE_API int pushcore_ua_body_builder_finish(pushcore_ua_body_builder* b, int32_t form,
+                                                 const char** content_type,
+                                                 size_t* content_type_len, const uint8_t** body,
+                                                 size_t* body_len);
+PUSHCORE_API int pushcore_ua_body_builder_last_error(const pushcore_ua_body_builder* b,
+                                                     const char** reason, size_t* offset);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PUSHCORE_UA_PROFILE_H */
