@@ -439,7 +439,6 @@ void ProfileSubscriber::answer(const sip::Message& request, uint16_t code) {
     if (code == 489) w.header("Allow-Events", "ua-profile");  // RFC 3265 7.2.2
     if (code == 405) w.header("Allow", "NOTIFY");
     w.finish();
-    last_answer_ = out;
     outputs_.push_back(std::move(out));
 }
 
@@ -530,6 +529,7 @@ Status ProfileSubscriber::receive_notify(const sip::Message& n, uint64_t now_ms,
     remote_cseq_ = cseq.number;
     last_notify_branch_ = std::string(via.branch);
     answer(n, 200);
+    last_answer_ = outputs_.back();  // for a retransmission of this NOTIFY
 
     // 7.8: effective-by seconds after now, else when it is non-obtrusive.
     std::optional<uint64_t> apply_by;
@@ -544,6 +544,8 @@ Status ProfileSubscriber::receive_notify(const sip::Message& n, uint64_t now_ms,
     for (const BodyPart& part : parts) {
         if (part.kind == PartKind::inline_body) {
             const InlineBody& b = part.inline_body;
+            // 7.5: a Content-ID the phone holds already is not applied again.
+            if (!b.content_id.empty() && known_content_id(b.content_id)) continue;
             Profile p;
             p.content_type = std::string(b.content_type);
             p.content_id = std::string(b.content_id);

@@ -966,3 +966,86 @@ TEST_CASE("ua_profile subscriber: stop() unsubscribes with Expires 0") {
     CHECK(header(sent(t), "Expires") == "0");
     CHECK(make().stop(0) == Status::invalid_state);
 }
+
+TEST_CASE("ua_profile subscriber: a failed refresh ends the subscription with its code") {
+    for (uint16_t code : {uint16_t{481}, uint16_t{403}, uint16_t{401}}) {
+        CAPTURE(code);
+        Sub s = make();
+        subscribed(s, 0, 3600);
+        s.on_timeout(s.next_deadline());
+        Parsed ref = sent(s);
+        Error err;
+        REQUIRE(s.receive(answer(ref, code).msg, 3000000, err) == Status::ok);
+        Sub::Event ev = event(s);
+        CHECK(ev.type == (code == 401 ? Type::auth_required : Type::failed));
+        CHECK(ev.code == code);
+        CHECK(s.state() == Sub::State::terminated);
+        CHECK(s.next_deadline() == PUSHCORE_NO_DEADLINE);
+        no_output(s);
+    }
+    // No answer to the refresh: 408.
+    Sub s = make();
+    subscribed(s, 0, 3600);
+    s.on_timeout(s.next_deadline());
+    sent(s);
+    s.on_timeout(s.next_deadline());
+    Sub::Event ev = event(s);
+    CHECK(ev.type == Type::failed);
+    CHECK(ev.code == 408);
+}
+
+TEST_CASE("ua_profile subscriber: a retransmission after a refused NOTIFY gets the 200 again") {
+    Sub s = make();
+    Parsed sub = subscribed(s);
+    Notify n;
+    n.cseq = 7;
+    Parsed ok = notify(sub, n);
+    CHECK(deliver(s, ok, 200) == Status::ok);
+    Notify bad;
+    bad.call_id = "elsewhere";
+    CHECK(deliver(s, notify(sub, bad), 481) == Status::unexpected_message);
+    CHECK(deliver(s, ok, 200) == Status::ok);
+    CHECK(event(s).type == Type::no_profile);
+    no_event(s);
+}
+
+TEST_CASE("ua_profile subscriber: the plug-and-play application/url body is fetched once") {
+    Sub s = make();
+    Parsed sub = subscribed(s);
+    Notify n;
+    n.content_type = "application/url";
+    n.body = "http://pnp.example.com/cfg/00DF1E004CD0.xml\r\n";
+    deliver(s, notify(sub, n), 200);
+    Sub::Event ev = event(s);
+    CHECK(ev.type == Type::fetch);
+    CHECK(ev.url == "http://pnp.example.com/cfg/00DF1E004CD0.xml");
+    // Without a Content-ID the URL identifies the content.
+    CHECK(ev.content_id == "http://pnp.example.com/cfg/00DF1E004CD0.xml");
+    CHECK(event(s).type == Type::apply_when_idle);
+    n.cseq = 2;
+    deliver(s, notify(sub, n), 200);
+    no_event(s);
+}
+
+TEST_CASE(
+    "ua_profile subscriber: an inline profile with a known Content-ID is not applied "
+    "again") {
+    Sub s = make();
+    Parsed sub = subscribed(s);
+    Notify n;
+    n.content_type = "multipart/mixed;boundary=in";
+    n.body =
+        "--in\r\nContent-Type: application/x-z100-device-profile\r\nContent-ID: <p1@x>\r\n"
+        "\r\nvolume=3\r\n--in--\r\n";
+    deliver(s, notify(sub, n), 200);
+    Sub::Event ev = event(s);
+    CHECK(ev.type == Type::profile);
+    CHECK(ev.content_id == "p1@x");
+    CHECK(ev.body == "volume=3");
+    CHECK(event(s).type == Type::apply_when_idle);
+    n.cseq = 2;
+    deliver(s, notify(sub, n), 200);
+    no_event(s);
+    REQUIRE(s.current_profile() != nullptr);
+    CHECK(s.current_profile()->content_id == "p1@x");
+}
