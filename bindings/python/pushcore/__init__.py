@@ -59,3 +59,10 @@ if hasattr(lib, "pushcore_push_service_new"):
     from .web_push import *  # noqa: F401,F403  (the names in web_push.__all__)
 
     __all__ += web_push.__all__
+
+if hasattr(lib, "pushcore_ua_event_parse"):
+    # Used as pushcore.ua_profile.<name>: its names (Event, Form, Method, ...) are too
+    # general for the package's namespace, and Event is sip_push's already.
+    from . import ua_profile  # noqa: F401
+
+    __all__ += ["ua_profile"]
