@@ -215,8 +215,6 @@ class ProfileSubscriber {
     Status refuse(const sip::Message& request, uint16_t code, Status status, const char* why,
                   Error& err);
     void answer(const sip::Message& request, uint16_t code);
-    void process_body(const sip::Message& notify, std::optional<uint64_t> apply_by, Error& err,
-                      Status& status);
     bool known_content_id(std::string_view id) const noexcept;
     void keep(Profile profile, uint64_t seq);
     void push(Event ev) { events_.push_back(std::move(ev)); }
