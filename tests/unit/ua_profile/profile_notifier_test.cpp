@@ -261,25 +261,49 @@ TEST_CASE("ua_profile notifier: plug-and-play SUBSCRIBE (Expires 0, application/
     CHECK(drain(n).empty());
 }
 
-TEST_CASE("ua_profile notifier: deployed device URI spellings name the same device") {
-    const char* uris[] = {"sip:MAC%3a00DF1E004CD0@example.com", "sip:MAC:00DF1E004CD0@example.com",
-                          "sip:MAC=00df1e004cd0@example.com"};
-    for (const char* uri : uris) {
-        SUBCASE(uri) {
-            Store store;
-            store.profiles["device MAC:00DF1E004CD0"] = device_profile();
-            Notifier n = make(config(store));
-            REQUIRE(feed(n, subscribe(uri, "Accept: application/url\r\n", "0")) == Status::ok);
-            auto out = drain(n);
-            REQUIRE(out.size() == 2);
-            CHECK(out[0]->status_code == 200);
-            CHECK(header(out[1], "Content-Type") == "application/url");
-            auto ev = events(n);
-            REQUIRE(!ev.empty());
-            CHECK(ev[0].identity == "MAC:00DF1E004CD0");
-            CHECK(ev[0].known);
-        }
-    }
+namespace {
+
+// A plug-and-play SUBSCRIBE with the device URI spelled `uri` reaches the device's profile.
+void check_device_spelling(const std::string& uri) {
+    Store store;
+    store.profiles["device MAC:00DF1E004CD0"] = device_profile();
+    Notifier n = make(config(store));
+    REQUIRE(feed(n, subscribe(uri, "Accept: application/url\r\n", "0")) == Status::ok);
+    auto out = drain(n);
+    REQUIRE(out.size() == 2);
+    CHECK(out[0]->status_code == 200);
+    CHECK(header(out[1], "Content-Type") == "application/url");
+    CHECK(out[1]->body == "http://www.example.com/devices/ff00000036c5\r\n");
+    CHECK(header(out[1], "Subscription-State") == "terminated;reason=timeout");
+    auto ev = events(n);
+    REQUIRE(!ev.empty());
+    CHECK(ev[0].identity == "MAC:00DF1E004CD0");
+    CHECK(ev[0].known);
+}
+
+}  // namespace
+
+TEST_CASE("ua_profile notifier: device URI written MAC%3a (draft 7.13.1)") {
+    check_device_spelling("sip:MAC%3a00DF1E004CD0@example.com");
+}
+
+TEST_CASE("ua_profile notifier: device URI written MAC: unescaped (deployed)") {
+    check_device_spelling("sip:MAC:00DF1E004CD0@example.com");
+}
+
+TEST_CASE("ua_profile notifier: device URI written MAC= with lower-case hex (deployed)") {
+    check_device_spelling("sip:MAC=00df1e004cd0@example.com");
+}
+
+TEST_CASE("ua_profile notifier: device URI written as an escaped UUID URN") {
+    Store store;
+    Notifier n = make(config(store));
+    REQUIRE(
+        feed(n, subscribe("sip:urn%3auuid%3aF81D4FAE-7DEC-11D0-A765-00A0C91E6BF6@example.com")) ==
+        Status::ok);
+    auto ev = events(n);
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].identity == "urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6");
 }
 
 TEST_CASE("ua_profile notifier: profile-type=application is accepted, identity user@host") {
@@ -813,4 +837,59 @@ TEST_CASE("ua_profile notifier: no Accept header gets content indirection, both 
         REQUIRE(parts.size() == 1);
         CHECK(parts[0].indirect.content_id == "39EHF78SA@example.com");
     }
+}
+
+TEST_CASE("ua_profile notifier: network-user without a policy, and under RFC 6080") {
+    {
+        Store store;
+        Notifier n = make(config(store));
+        REQUIRE(feed(n, subscribe("sip:MAC%3a00DF1E004CD0@example.com", "", "3600",
+                                  "ua-profile;profile-type=device;vendor=\"v\";model=\"m\";"
+                                  "version=\"1\";network-user=\"sip:bob@example.com\"")) ==
+                Status::ok);
+        auto ev = events(n);
+        REQUIRE(ev.size() == 2);
+        CHECK(ev[1].type == Event::Type::default_user);
+        CHECK(ev[1].network_user == "sip:bob@example.com");
+        CHECK_FALSE(ev[1].accepted);  // no policy: refused
+    }
+    {
+        Store store;
+        Notifier::Config c = config(store);
+        c.form = Form::rfc6080;
+        bool asked = false;
+        c.network_user_policy = [&asked](std::string_view, std::string_view) {
+            asked = true;
+            return true;
+        };
+        Notifier n = make(c);
+        REQUIRE(feed(n, subscribe("sip:MAC%3a00DF1E004CD0@example.com", "", "3600",
+                                  "ua-profile;profile-type=device;vendor=\"v\";model=\"m\";"
+                                  "version=\"1\";network-user=\"sip:bob@example.com\"")) ==
+                Status::ok);
+        CHECK_FALSE(asked);  // RFC 6080 has no network-user
+        CHECK(events(n).size() == 1);
+        auto out = drain(n);
+        REQUIRE(out.size() == 2);
+        CHECK(header(out[1], "Event") == "ua-profile");
+    }
+}
+
+TEST_CASE("ua_profile notifier: the Event id and the Record-Route set are kept in the dialog") {
+    Store store;
+    Notifier n = make(config(store));
+    REQUIRE(feed(n, subscribe("sip:alice@example.com",
+                              "Record-Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>\r\n",
+                              "3600",
+                              "ua-profile;profile-type=user;vendor=\"v\";model=\"m\";"
+                              "version=\"1\";id=7")) == Status::ok);
+    auto out = drain(n);
+    REQUIRE(out.size() == 2);
+    CHECK(header(out[1], "Event") == "ua-profile;id=7");
+    REQUIRE(out[1]->count(sip::HeaderId::route) == 2);
+    std::vector<std::string> routes;
+    for (const auto& h : out[1]->headers)
+        if (h.id == sip::HeaderId::route) routes.emplace_back(h.value);
+    CHECK(routes == std::vector<std::string>{"<sip:p1.example.com;lr>", "<sip:p2.example.com;lr>"});
+    CHECK(out[1]->request_uri == "sip:phone@10.1.1.44:5060");
 }
