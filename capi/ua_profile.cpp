@@ -13,24 +13,9 @@
 #include "pushcore/sip/uri.hpp"
 #include "pushcore/text/grammar.hpp"
 #include "pushcore/ua_profile/content_indirection.hpp"
+#include "pushcore/ua_profile/device_id.hpp"
 #include "pushcore/ua_profile/event_header.hpp"
 #include "shim.hpp"
-
-// event_header.hpp and device_id.hpp each define pushcore::ua_profile::Form (the same
-// two enumerators, draft08 and rfc6080, in the same order, uint8_t), so one translation
-// unit cannot include both as they are. device_id.hpp's is renamed while it is read, and
-// the two functions this file needs from it that take a Form are declared again with
-// event_header.hpp's: the same mangled names as their definitions in device_id.cpp.
-// Remove this once the headers share one enum.
-#define Form DeviceIdForm
-#include "pushcore/ua_profile/device_id.hpp"
-#undef Form
-namespace pushcore::ua_profile {
-Status build_device_uri(const DeviceId& id, std::string_view host, std::string& out, Error& err,
-                        Form form);
-Status build_local_network_uri(const DeviceId& id, std::string_view local_domain, Form form,
-                               std::string& out, Error& err);
-}  // namespace pushcore::ua_profile
 
 using namespace pushcore;
 using namespace pushcore::ua_profile;

@@ -9,12 +9,7 @@
 #include "pushcore/text/grammar.hpp"
 #include "pushcore/ua_profile/content_indirection.hpp"
 
-// device_id.hpp and event_header.hpp both declare pushcore::ua_profile::Form (the same two
-// enumerators). Only functions without a Form parameter are used here, so device_id.hpp's
-// enum is renamed for this translation unit; the symbols used link unchanged.
-#define Form DeviceIdForm
 #include "pushcore/ua_profile/device_id.hpp"
-#undef Form
 
 namespace pushcore::ua_profile {
 

@@ -23,6 +23,7 @@
 
 #include "pushcore/core/status.hpp"
 #include "pushcore/sip/uri.hpp"
+#include "pushcore/ua_profile/form.hpp"
 
 namespace pushcore::ua_profile {
 
@@ -41,12 +42,6 @@ inline bool operator==(const DeviceId& a, const DeviceId& b) {
 inline bool operator!=(const DeviceId& a, const DeviceId& b) {
     return !(a == b);
 }
-
-// Which specification a URI is built for.
-enum class Form : uint8_t {
-    draft08,  // draft-ietf-sipping-config-framework-08: MAC:<hex> or a UUID URN as it is
-    rfc6080,  // RFC 6080: always a UUID URN; a MAC identifier is mapped by mac_to_uuid
-};
 
 // Reads a MAC address written as 12 hex digits, plain or grouped in one of the usual
 // ways (aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, aabb.ccdd.eeff), optionally after a

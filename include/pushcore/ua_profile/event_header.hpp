@@ -20,6 +20,7 @@
 
 #include "pushcore/core/status.hpp"
 #include "pushcore/sip/params.hpp"
+#include "pushcore/ua_profile/form.hpp"
 
 namespace pushcore::ua_profile {
 
@@ -35,12 +36,6 @@ ProfileType profile_type_of(std::string_view token) noexcept;
 
 // The request an Event header field came in, for check_for().
 enum class Method : uint8_t { subscribe, notify };
-
-// Which text's usage tables check_for() applies.
-enum class Form : uint8_t {
-    draft08,  // draft-ietf-sipping-config-framework-08 section 7.2
-    rfc6080,  // RFC 6080 section 5.2: no "application" type, no network-user
-};
 
 // A vendor, model, version or network-user value.
 struct TextValue {
