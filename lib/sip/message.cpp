@@ -364,6 +364,8 @@ std::string_view reason_phrase(uint16_t code) noexcept {
             return "Busy Here";
         case 487:
             return "Request Terminated";
+        case 489:
+            return "Bad Event";  // RFC 6665 8.3.2 (RFC 3265 7.2.2)
         case 500:
             return "Server Internal Error";
         case 501:

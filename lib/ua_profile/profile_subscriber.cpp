@@ -429,11 +429,6 @@ void ProfileSubscriber::answer(const sip::Message& request, uint16_t code) {
     std::string out;
     sip::begin_response(out, request, code,
                         local_tag_.empty() ? std::string_view("x") : local_tag_);
-    if (code == 489 && sip::reason_phrase(code).empty()) {
-        // RFC 3265 7.2.2 names it; the shared table may not.
-        size_t eol = out.find("\r\n");
-        out.replace(0, eol, "SIP/2.0 489 Bad Event");
-    }
     sip::MessageWriter w(out);
     if (code == 200) w.header("Contact", "<" + config_.contact + ">");
     if (code == 489) w.header("Allow-Events", "ua-profile");  // RFC 3265 7.2.2

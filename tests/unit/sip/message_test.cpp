@@ -196,3 +196,18 @@ TEST_CASE("writer output re-parses; reason phrases") {
     CHECK(header_id("M") == HeaderId::contact);
     CHECK(header_name(HeaderId::feature_caps) == "Feature-Caps");
 }
+
+TEST_CASE("reason phrase 489 Bad Event (RFC 6665 8.3.2)") {
+    CHECK(reason_phrase(489) == "Bad Event");
+    std::string out;
+    MessageWriter(out)
+        .response(489, reason_phrase(489))
+        .header("Allow-Events", "ua-profile")
+        .finish();
+    CHECK(out.rfind("SIP/2.0 489 Bad Event\r\n", 0) == 0);
+    Message m;
+    Error err;
+    REQUIRE(parse_datagram(out, m, Limits{}, err) == Status::ok);
+    CHECK(m.status_code == 489);
+    CHECK(m.reason == "Bad Event");
+}
