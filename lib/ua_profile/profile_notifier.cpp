@@ -8,7 +8,6 @@
 #include "pushcore/sip/uri.hpp"
 #include "pushcore/text/grammar.hpp"
 #include "pushcore/ua_profile/content_indirection.hpp"
-
 #include "pushcore/ua_profile/device_id.hpp"
 
 namespace pushcore::ua_profile {
@@ -16,6 +15,17 @@ namespace pushcore::ua_profile {
 using sip::HeaderId;
 
 namespace {
+
+constexpr uint64_t kT1 = 500;  // RFC 3261 17.1.1.1
+constexpr uint64_t kT2 = 4000;
+
+// Whether a request came over UDP, as its top Via says (RFC 3261 18.2.1): the NOTIFYs of
+// its subscription go back the same way and are retransmitted (17.1.2.2).
+bool came_over_udp(const sip::Message& m) {
+    sip::Via via;
+    Error err;
+    return sip::top_via(m, via, err) == Status::ok && text::iequals(via.transport, "UDP");
+}
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -320,6 +330,7 @@ Status ProfileNotifier::on_subscribe(const sip::Message& m, const Peer& from, ui
     }
     s.remote_cseq = cseq.number;
     s.peer = from;
+    s.unreliable = came_over_udp(m);
     s.expires_at = now_ms + uint64_t{expires} * 1000;
 
     const uint64_t id = s.id;
@@ -404,6 +415,7 @@ Status ProfileNotifier::on_refresh(Subscription& s, const sip::Message& m, const
     }
     expires = std::min(expires, config_.max_expires);
     s.peer = from;
+    s.unreliable = came_over_udp(m);  // for the next NOTIFY; one outstanding keeps its own
     if (const sip::Header* c = m.find(HeaderId::contact)) {
         // RFC 3261 12.2.2: a target refresh request updates the remote target.
         sip::ListIterator it(c->value);
@@ -440,12 +452,21 @@ Status ProfileNotifier::on_response(const sip::Message& m, uint64_t now_ms, Erro
     auto b = branches_.find(std::string(via.branch));
     if (b == branches_.end())
         return err.fail(Status::unexpected_message, "response to no outstanding NOTIFY", 0);
-    if (m.status_code < 200) return Status::ok;  // provisional: keep waiting
     auto found = subs_.find(b->second);
+    if (m.status_code < 200) {
+        // Provisional: keep waiting. RFC 3261 17.1.2.2 Proceeding: retransmit every T2.
+        if (found != subs_.end() && found->second.retransmit_at != PUSHCORE_NO_DEADLINE) {
+            found->second.retransmit_interval = kT2;
+            found->second.retransmit_at = now_ms + kT2;
+            timers_.emplace(found->second.retransmit_at, found->first);
+        }
+        return Status::ok;
+    }
     branches_.erase(b);
     if (found == subs_.end()) return Status::ok;
     Subscription& s = found->second;
     s.notify_branch.clear();
+    stop_retransmitting(s);  // a final response completes the transaction
     if (notify_failure_ends(m))
         decide(s, Input::notify_fail, now_ms, std::nullopt, EndReason::notify_failed,
                m.status_code);
@@ -637,6 +658,21 @@ void ProfileNotifier::send_notify(Subscription& s, bool terminated,
     s.notify_deadline = now_ms + config_.notify_timeout_ms;
     branches_[branch] = s.id;
     timers_.emplace(s.notify_deadline, s.id);
+    if (s.unreliable) {
+        // RFC 3261 17.1.2.2: over an unreliable transport Timer E starts at T1.
+        s.notify_copy = outputs_.back().out;
+        s.retransmit_interval = kT1;
+        s.retransmit_at = now_ms + kT1;
+        timers_.emplace(s.retransmit_at, s.id);
+    } else {
+        stop_retransmitting(s);
+    }
+}
+
+void ProfileNotifier::stop_retransmitting(Subscription& s) {
+    s.notify_copy = Output{};
+    s.retransmit_at = PUSHCORE_NO_DEADLINE;
+    s.retransmit_interval = 0;
 }
 
 void ProfileNotifier::remove(uint64_t id, EndReason reason, uint16_t code) {
@@ -695,6 +731,7 @@ Status ProfileNotifier::output_failed(uint64_t now_ms) {
     Subscription& s = it->second;
     branches_.erase(s.notify_branch);
     s.notify_branch.clear();
+    stop_retransmitting(s);
     decide(s, Input::notify_fail, now_ms, std::nullopt, EndReason::no_response);
     return Status::ok;
 }
@@ -718,13 +755,22 @@ void ProfileNotifier::on_timeout(uint64_t now_ms) {
         if (it == subs_.end()) continue;
         Subscription& s = it->second;
         if (!s.notify_branch.empty() && s.notify_deadline <= now_ms) {
-            // RFC 6665 4.2.2: a NOTIFY that times out ends the subscription.
+            // RFC 6665 4.2.2: a NOTIFY that times out (Timer F) ends the subscription.
             branches_.erase(s.notify_branch);
             s.notify_branch.clear();
+            stop_retransmitting(s);
             decide(s, Input::notify_fail, now_ms, std::nullopt, EndReason::no_response);
             continue;
         }
-        if (s.state != State::terminating && s.expires_at <= now_ms)
+        if (!s.notify_branch.empty() && s.retransmit_at <= now_ms) {
+            // RFC 3261 17.1.2.2 Timer E: the same NOTIFY (same branch) again, the interval
+            // doubled up to T2.
+            outputs_.push_back({s.notify_copy, s.id, s.notify_branch});
+            s.retransmit_interval = std::min(s.retransmit_interval * 2, kT2);
+            s.retransmit_at = now_ms + s.retransmit_interval;
+            timers_.emplace(s.retransmit_at, s.id);
+        }
+        if (s.state != State::terminating && !s.pending_end && s.expires_at <= now_ms)
             decide(s, Input::end, now_ms, std::nullopt, EndReason::timeout);
     }
 }

@@ -13,7 +13,10 @@
 // Subscription-State terminated (7.4). profile_changed() notifies every subscriber of a
 // profile, with effective-by when given (7.7). Subscriptions expire with a terminated
 // NOTIFY (reason=timeout); refreshes extend them; a 481 (and the other RFC 6665 4.2.2
-// codes, or no answer) to a NOTIFY removes the subscription.
+// codes, or no answer) to a NOTIFY removes the subscription. A subscription whose SUBSCRIBE
+// came over UDP (its top Via) has its NOTIFY retransmitted (RFC 3261 17.1.2.2 Timer E: T1 =
+// 500 ms, doubling up to T2 = 4 s; every T2 after a provisional response) until a final
+// response or Timer F (notify_timeout_ms).
 //
 // The enrollment lists of 10.4 (devices expected to enroll in a time window, enrolled
 // devices) are kept here and queryable by the host.
@@ -227,6 +230,12 @@ class ProfileNotifier {
         // The outstanding NOTIFY and what is due once it is answered.
         std::string notify_branch;
         uint64_t notify_deadline = 0;
+        // RFC 3261 17.1.2.2 Timer E, when the subscription's transport is UDP: the NOTIFY
+        // as sent, and when it goes again.
+        bool unreliable = false;
+        Output notify_copy;
+        uint64_t retransmit_at = UINT64_MAX;  // PUSHCORE_NO_DEADLINE: none
+        uint64_t retransmit_interval = 0;
         bool pending_notify = false;
         std::optional<uint32_t> pending_effective_by;
         std::optional<EndReason> pending_end;
@@ -246,6 +255,8 @@ class ProfileNotifier {
                 EndReason reason = EndReason::timeout, uint16_t code = 0);
     void send_notify(Subscription& s, bool terminated, std::optional<uint32_t> effective_by,
                      uint64_t now_ms);
+    // The outstanding NOTIFY's client transaction ended: no more retransmissions.
+    static void stop_retransmitting(Subscription& s);
     void remove(uint64_t id, EndReason reason, uint16_t code);
     void respond(const Peer& to, const sip::Message& request, uint16_t code, std::string_view tag,
                  std::string_view reason = {},

@@ -134,6 +134,17 @@ std::string response_to(const Parsed& notify, uint16_t code) {
            "\r\nCSeq: " + header(notify, "CSeq") + "\r\nContent-Length: 0\r\n\r\n";
 }
 
+// The same request as sent over TCP (its top Via): NOTIFYs are not retransmitted.
+std::string over_tcp(std::string request) {
+    size_t at = request.find("SIP/2.0/UDP");
+    REQUIRE(at != std::string::npos);
+    request.replace(at, 11, "SIP/2.0/TCP");
+    return request;
+}
+
+// RFC 3261 17.1.2.2 Timer E from a NOTIFY sent at 0: T1 doubling up to T2, until Timer F.
+const uint64_t kRetransmitAt[] = {500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500};
+
 std::vector<BodyPart> body_of(const Parsed& notify, BodyForm* form = nullptr) {
     std::vector<BodyPart> parts;
     Error err;
@@ -623,7 +634,8 @@ TEST_CASE("ua_profile notifier: NOTIFY failures end the subscription") {
         CHECK(feed(n, response_to(out[1], 481), 0, &err) == Status::unexpected_message);
     }
     SUBCASE("no answer within Timer F") {
-        REQUIRE(feed(n, subscribe("sip:MAC%3a00DF1E004CD0@example.com"), 0) == Status::ok);
+        REQUIRE(feed(n, over_tcp(subscribe("sip:MAC%3a00DF1E004CD0@example.com")), 0) ==
+                Status::ok);
         drain(n);
         events(n);
         CHECK(n.next_deadline() == 32000);
@@ -892,4 +904,160 @@ TEST_CASE("ua_profile notifier: the Event id and the Record-Route set are kept i
         if (h.id == sip::HeaderId::route) routes.emplace_back(h.value);
     CHECK(routes == std::vector<std::string>{"<sip:p1.example.com;lr>", "<sip:p2.example.com;lr>"});
     CHECK(out[1]->request_uri == "sip:phone@10.1.1.44:5060");
+}
+
+TEST_CASE("ua_profile notifier: a NOTIFY over UDP is retransmitted on Timer E (RFC 3261 17.1.2)") {
+    Store store;
+    store.profiles["device MAC:00DF1E004CD0"] = device_profile();
+    Notifier n = make(config(store));
+    REQUIRE(feed(n, subscribe("sip:MAC%3a00DF1E004CD0@example.com"), 0) == Status::ok);
+    auto out = drain(n);
+    REQUIRE(out.size() == 2);
+    const std::string notify = *out[1].text;
+    uint64_t id = events(n).at(0).subscription;
+
+    // Each retransmission at its time, not a millisecond before: the same bytes, same peer.
+    auto expect_retransmissions = [&](size_t count) {
+        for (size_t i = 0; i < count; ++i) {
+            uint64_t at = kRetransmitAt[i];
+            CAPTURE(at);
+            CHECK(n.next_deadline() == at);
+            n.on_timeout(at - 1);
+            CHECK(drain(n).empty());
+            n.on_timeout(at);
+            auto again = drain(n);
+            REQUIRE(again.size() == 1);
+            CHECK(*again[0].text == notify);
+        }
+    };
+
+    SUBCASE("until Timer F ends the subscription") {
+        expect_retransmissions(10);
+        CHECK(n.next_deadline() == 32000);
+        n.on_timeout(31999);
+        CHECK(drain(n).empty());
+        n.on_timeout(32000);
+        CHECK(drain(n).empty());
+        CHECK(n.subscription_count() == 0);
+        auto ev = events(n);
+        REQUIRE(ev.size() == 1);
+        CHECK(ev[0].type == Event::Type::terminated);
+        CHECK(ev[0].reason == Notifier::EndReason::no_response);
+        n.on_timeout(40000);
+        CHECK(drain(n).empty());
+    }
+    SUBCASE("none after the 200") {
+        expect_retransmissions(3);
+        REQUIRE(feed(n, response_to(out[1], 200), 4000) == Status::ok);
+        CHECK(n.state_of(id) == Notifier::State::active);
+        for (uint64_t t = 4000; t <= 40000; t += 500) n.on_timeout(t);
+        CHECK(drain(n).empty());
+        CHECK(n.subscription_count() == 1);
+        CHECK(events(n).empty());
+    }
+    SUBCASE("none after a final failure") {
+        expect_retransmissions(1);
+        REQUIRE(feed(n, response_to(out[1], 481), 600) == Status::ok);
+        CHECK(n.subscription_count() == 0);
+        n.on_timeout(1500);
+        CHECK(drain(n).empty());
+    }
+    SUBCASE("every T2 after a provisional response (17.1.2.2 Proceeding)") {
+        expect_retransmissions(1);
+        REQUIRE(feed(n, response_to(out[1], 100), 600) == Status::ok);
+        n.on_timeout(1500);  // the old Timer E
+        CHECK(drain(n).empty());
+        for (uint64_t at : {uint64_t{4600}, uint64_t{8600}}) {
+            CHECK(n.next_deadline() == at);
+            n.on_timeout(at);
+            auto again = drain(n);
+            REQUIRE(again.size() == 1);
+            CHECK(*again[0].text == notify);
+        }
+        REQUIRE(feed(n, response_to(out[1], 200), 9000) == Status::ok);
+        n.on_timeout(12600);
+        CHECK(drain(n).empty());
+        CHECK(n.state_of(id) == Notifier::State::active);
+    }
+    SUBCASE("the next NOTIFY starts again at T1 with its own bytes") {
+        REQUIRE(feed(n, response_to(out[1], 200), 100) == Status::ok);
+        REQUIRE(n.profile_changed(ProfileType::device, "MAC:00DF1E004CD0", 30, 1000) == 1);
+        auto next = drain(n);
+        REQUIRE(next.size() == 1);
+        CHECK(header(next[0], "CSeq") == "2 NOTIFY");
+        n.on_timeout(1499);
+        CHECK(drain(n).empty());
+        n.on_timeout(1500);
+        auto again = drain(n);
+        REQUIRE(again.size() == 1);
+        CHECK(*again[0].text == *next[0].text);
+    }
+    SUBCASE("a retransmission the host cannot send ends the subscription") {
+        n.on_timeout(500);
+        Notifier::Output o;
+        REQUIRE(n.next_output(o));
+        CHECK(o.bytes == notify);
+        CHECK(n.output_failed(500) == Status::ok);
+        CHECK(n.subscription_count() == 0);
+        n.on_timeout(1500);
+        CHECK(drain(n).empty());
+    }
+}
+
+TEST_CASE(
+    "ua_profile notifier: the terminated NOTIFY of a one-time fetch over UDP is retransmitted") {
+    Store store;
+    store.profiles["device MAC:00DF1E004CD0"] = device_profile();
+    Notifier n = make(config(store));
+    REQUIRE(feed(n, subscribe("sip:MAC%3a00DF1E004CD0@example.com", "", "0"), 0) == Status::ok);
+    auto out = drain(n);
+    REQUIRE(out.size() == 2);
+    CHECK(header(out[1], "Subscription-State") == "terminated;reason=timeout");
+    n.on_timeout(500);
+    auto again = drain(n);
+    REQUIRE(again.size() == 1);
+    CHECK(*again[0].text == *out[1].text);
+    REQUIRE(feed(n, response_to(out[1], 200), 700) == Status::ok);
+    CHECK(n.subscription_count() == 0);
+    n.on_timeout(1500);
+    CHECK(drain(n).empty());
+}
+
+TEST_CASE("ua_profile notifier: no NOTIFY retransmission over TCP") {
+    Store store;
+    store.profiles["device MAC:FF00000036C5"] = device_profile();
+    Notifier n = make(config(store));
+    REQUIRE(feed(n, kDraftSubscribe, 0) == Status::ok);  // Via: SIP/2.0/TCP
+    REQUIRE(drain(n).size() == 2);
+    CHECK(n.next_deadline() == 32000);  // Timer F only
+    for (uint64_t t = 0; t < 32000; t += 250) n.on_timeout(t);
+    CHECK(drain(n).empty());
+    CHECK(n.subscription_count() == 1);
+    n.on_timeout(32000);
+    CHECK(drain(n).empty());
+    CHECK(n.subscription_count() == 0);
+
+    // A subscription over UDP refreshed over TCP: its next NOTIFY is not retransmitted.
+    Store store2;
+    Notifier m = make(config(store2));
+    const std::string uri = "sip:MAC%3a00DF1E004CD0@example.com";
+    REQUIRE(feed(m, subscribe(uri), 0) == Status::ok);
+    auto first = drain(m);
+    REQUIRE(feed(m, response_to(first[1], 200), 10) == Status::ok);
+    m.on_timeout(600);  // the answered NOTIFY's Timer E entry: nothing
+    CHECK(drain(m).empty());
+    std::string tag(sip::tag_of(header(first[0], "To")));
+    REQUIRE(
+        feed(m,
+             over_tcp(subscribe(
+                 uri, "", "3600",
+                 "ua-profile;profile-type=device;vendor=\"v\";model=\"m\";version=\"1\"", 2, tag)),
+             1000) == Status::ok);
+    auto refreshed = drain(m);
+    REQUIRE(refreshed.size() == 2);
+    CHECK(header(refreshed[1], "CSeq") == "2 NOTIFY");
+    for (uint64_t t : {uint64_t{1500}, uint64_t{2500}, uint64_t{32000}}) m.on_timeout(t);
+    CHECK(drain(m).empty());
+    CHECK(m.subscription_count() == 1);
+    CHECK(m.next_deadline() == 33000);  // the refresh NOTIFY's Timer F, nothing before
 }
