@@ -1,1 +1,561 @@
-// placeholder: being written
+// C ABI shims for the ua-profile machines: validate arguments, convert, call lib/, map
+// errors. No logic.
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "event.hpp"
+#include "pushcore/core/status.hpp"
+#include "pushcore/sip/message.hpp"
+#include "pushcore/ua_profile.h"
+#include "pushcore/ua_profile/profile_notifier.hpp"
+#include "shim.hpp"
+
+using namespace pushcore;
+using namespace pushcore::ua_profile;
+using capi::guard;
+using capi::last_error;
+using capi::run;
+using capi::status;
+
+struct pushcore_ua_profile_answer {
+    const ProfileNotifier::ProfileQuery* query = nullptr;
+    ProfileNotifier::Profile* profile = nullptr;
+};
+
+struct pushcore_ua_notifier_config {
+    ProfileNotifier::Config config;
+    mutable Error err;
+};
+
+struct pushcore_ua_notifier {
+    std::optional<ProfileNotifier> notifier;
+    ProfileNotifier::Output output;
+    pushcore_event event;
+    Error err;
+};
+
+namespace {
+
+// Text in as pointer + length; NULL with length 0 is "".
+bool text_ok(const char* p, size_t len) {
+    return p || len == 0;
+}
+
+std::string_view text(const char* p, size_t len) {
+    return p ? std::string_view(p, len) : std::string_view();
+}
+
+bool has_ctl(std::string_view s) {
+    for (unsigned char c : s)
+        if (c < 0x20 || c == 0x7f) return true;
+    return false;
+}
+
+int refuse(Error& err, const char* why) {
+    err.fail(Status::invalid_argument, why, 0);
+    return PUSHCORE_E_INVALID_ARGUMENT;
+}
+
+int32_t type_code(ProfileType t) {
+    switch (t) {
+        case ProfileType::device:
+            return PUSHCORE_UA_PROFILE_DEVICE;
+        case ProfileType::user:
+            return PUSHCORE_UA_PROFILE_USER;
+        case ProfileType::application:
+            return PUSHCORE_UA_PROFILE_APPLICATION;
+        case ProfileType::local_network:
+            return PUSHCORE_UA_PROFILE_LOCAL_NETWORK;
+        case ProfileType::other:
+            break;
+    }
+    return PUSHCORE_UA_PROFILE_OTHER;
+}
+
+bool type_of(int32_t code, ProfileType& out) {
+    switch (code) {
+        case PUSHCORE_UA_PROFILE_DEVICE:
+            out = ProfileType::device;
+            return true;
+        case PUSHCORE_UA_PROFILE_USER:
+            out = ProfileType::user;
+            return true;
+        case PUSHCORE_UA_PROFILE_APPLICATION:
+            out = ProfileType::application;
+            return true;
+        case PUSHCORE_UA_PROFILE_LOCAL_NETWORK:
+            out = ProfileType::local_network;
+            return true;
+        case PUSHCORE_UA_PROFILE_OTHER:
+            out = ProfileType::other;
+            return true;
+        default:
+            return false;
+    }
+}
+
+int32_t end_code(ProfileNotifier::EndReason r) {
+    switch (r) {
+        case ProfileNotifier::EndReason::unsubscribed:
+            return PUSHCORE_UA_END_UNSUBSCRIBED;
+        case ProfileNotifier::EndReason::timeout:
+            return PUSHCORE_UA_END_TIMEOUT;
+        case ProfileNotifier::EndReason::notify_failed:
+            return PUSHCORE_UA_END_NOTIFY_FAILED;
+        case ProfileNotifier::EndReason::no_response:
+            break;
+    }
+    return PUSHCORE_UA_END_NO_RESPONSE;
+}
+
+Status parse_message(const uint8_t* data, size_t len, sip::Message& m, Error& err) {
+    if (!data && len) return err.fail(Status::invalid_argument, "data is NULL", 0);
+    std::string_view bytes(reinterpret_cast<const char*>(data), len);
+    return sip::parse_datagram(bytes, m, sip::Limits{}, err);
+}
+
+}  // namespace
+
+extern "C" {
+
+// ---- the lookup's answer ------------------------------------------------------------------
+
+PUSHCORE_API int pushcore_ua_profile_answer_set_str(pushcore_ua_profile_answer* a, int32_t field,
+                                                    const char* value, size_t len) {
+    if (!a || !a->profile || !text_ok(value, len)) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int {
+        std::string_view v = text(value, len);
+        if (has_ctl(v)) return PUSHCORE_E_INVALID_ARGUMENT;
+        ProfileNotifier::Profile& p = *a->profile;
+        switch (field) {
+            case PUSHCORE_UA_FIELD_URL:
+                if (v.find_first_of(" \"<>") != std::string_view::npos)
+                    return PUSHCORE_E_INVALID_ARGUMENT;
+                p.url.assign(v);
+                return PUSHCORE_OK;
+            case PUSHCORE_UA_FIELD_CONTENT_TYPE:
+                p.content_type.assign(v);
+                return PUSHCORE_OK;
+            case PUSHCORE_UA_FIELD_CONTENT_ID:
+                if (v.find_first_of(" <>") != std::string_view::npos)
+                    return PUSHCORE_E_INVALID_ARGUMENT;
+                p.content_id.assign(v);
+                return PUSHCORE_OK;
+            case PUSHCORE_UA_FIELD_EXPIRATION:
+                p.expiration.assign(v);
+                return PUSHCORE_OK;
+            case PUSHCORE_UA_FIELD_HASH:
+                if (!v.empty()) {
+                    if (v.size() != 40) return PUSHCORE_E_INVALID_ARGUMENT;
+                    for (char c : v)
+                        if (!std::strchr("0123456789abcdefABCDEF", c) || c == '\0')
+                            return PUSHCORE_E_INVALID_ARGUMENT;
+                }
+                p.hash.assign(v);
+                return PUSHCORE_OK;
+            default:
+                return PUSHCORE_E_INVALID_ARGUMENT;
+        }
+    });
+}
+
+PUSHCORE_API int pushcore_ua_profile_answer_set_size(pushcore_ua_profile_answer* a, uint64_t size) {
+    if (!a || !a->profile) return PUSHCORE_E_INVALID_ARGUMENT;
+    a->profile->size = size;
+    return PUSHCORE_OK;
+}
+
+PUSHCORE_API int pushcore_ua_profile_answer_set_body(pushcore_ua_profile_answer* a,
+                                                     const uint8_t* data, size_t len) {
+    if (!a || !a->profile || (!data && len)) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int {
+        a->profile->body.assign(reinterpret_cast<const char*>(data), len);
+        return PUSHCORE_OK;
+    });
+}
+
+PUSHCORE_API int pushcore_ua_profile_answer_query_text(const pushcore_ua_profile_answer* a,
+                                                       int32_t which, const char** value,
+                                                       size_t* len) {
+    if (!a || !a->query || !value || !len) return PUSHCORE_E_INVALID_ARGUMENT;
+    std::string_view v;
+    switch (which) {
+        case PUSHCORE_UA_TEXT_VENDOR:
+            v = a->query->vendor;
+            break;
+        case PUSHCORE_UA_TEXT_MODEL:
+            v = a->query->model;
+            break;
+        case PUSHCORE_UA_TEXT_VERSION:
+            v = a->query->version;
+            break;
+        default:
+            return PUSHCORE_E_INVALID_ARGUMENT;
+    }
+    if (v.empty()) return 0;
+    *value = v.data();
+    *len = v.size();
+    return 1;
+}
+
+// ---- notifier config ----------------------------------------------------------------------
+
+PUSHCORE_API int pushcore_ua_notifier_config_new(pushcore_ua_notifier_config** out) {
+    if (!out) return PUSHCORE_E_INVALID_ARGUMENT;
+    *out = nullptr;
+    return guard([&]() -> int {
+        *out = new pushcore_ua_notifier_config{};
+        return PUSHCORE_OK;
+    });
+}
+
+PUSHCORE_API void pushcore_ua_notifier_config_free(pushcore_ua_notifier_config* cfg) {
+    delete cfg;
+}
+
+PUSHCORE_API int pushcore_ua_notifier_config_set_contact(pushcore_ua_notifier_config* cfg,
+                                                         const char* value, size_t len) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int {
+        std::string_view v = text(value, len);
+        if (!text_ok(value, len) || v.empty() || has_ctl(v))
+            return refuse(cfg->err, "contact: empty or control characters");
+        cfg->config.contact.assign(v);
+        return PUSHCORE_OK;
+    });
+}
+
+PUSHCORE_API int pushcore_ua_notifier_config_set_via(pushcore_ua_notifier_config* cfg,
+                                                     const char* transport, size_t transport_len,
+                                                     const char* sent_by, size_t sent_by_len) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int {
+        std::string_view t = text(transport, transport_len);
+        std::string_view s = text(sent_by, sent_by_len);
+        if (!text_ok(transport, transport_len) || t.empty() || has_ctl(t) ||
+            t.find_first_of(" /;") != std::string_view::npos)
+            return refuse(cfg->err, "via: transport must be a token such as UDP");
+        if (!text_ok(sent_by, sent_by_len) || s.empty() || has_ctl(s) ||
+            s.find_first_of(" ;,") != std::string_view::npos)
+            return refuse(cfg->err, "via: sent-by must be host[:port]");
+        cfg->config.via_transport.assign(t);
+        cfg->config.via_sent_by.assign(s);
+        return PUSHCORE_OK;
+    });
+}
+
+PUSHCORE_API int pushcore_ua_notifier_config_set_form(pushcore_ua_notifier_config* cfg,
+                                                      int32_t form) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    if (form == PUSHCORE_UA_FORM_DRAFT08)
+        cfg->config.form = Form::draft08;
+    else if (form == PUSHCORE_UA_FORM_RFC6080)
+        cfg->config.form = Form::rfc6080;
+    else
+        return refuse(cfg->err, "form: not a PUSHCORE_UA_FORM_* value");
+    return PUSHCORE_OK;
+}
+
+PUSHCORE_API int pushcore_ua_notifier_config_set_u64(pushcore_ua_notifier_config* cfg, int32_t key,
+                                                     uint64_t value) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    ProfileNotifier::Config& c = cfg->config;
+    const bool flag = value <= 1;
+    const bool u32 = value <= UINT32_MAX;
+    switch (key) {
+        case PUSHCORE_UA_NOTIFIER_ACCEPT_UNKNOWN:
+            if (!flag) return refuse(cfg->err, "accept_unknown: 0 or 1");
+            c.accept_unknown = value != 0;
+            return PUSHCORE_OK;
+        case PUSHCORE_UA_NOTIFIER_ACCEPT_APPLICATION:
+            if (!flag) return refuse(cfg->err, "accept_application: 0 or 1");
+            c.accept_application = value != 0;
+            return PUSHCORE_OK;
+        case PUSHCORE_UA_NOTIFIER_ACCEPT_UNKNOWN_DIALOG:
+            if (!flag) return refuse(cfg->err, "accept_unknown_dialog: 0 or 1");
+            c.accept_unknown_dialog = value != 0;
+            return PUSHCORE_OK;
+        case PUSHCORE_UA_NOTIFIER_MAX_SUBSCRIPTIONS:
+            if (value == 0 || value > SIZE_MAX) return refuse(cfg->err, "max_subscriptions: 0");
+            c.max_subscriptions = static_cast<size_t>(value);
+            return PUSHCORE_OK;
+        case PUSHCORE_UA_NOTIFIER_MAX_EXPECTED_DEVICES:
+            if (value > SIZE_MAX) return refuse(cfg->err, "max_expected_devices: too large");
+            c.max_expected_devices = static_cast<size_t>(value);
+            return PUSHCORE_OK;
+        case PUSHCORE_UA_NOTIFIER_DEFAULT_EXPIRES:
+            if (!u32 || value == 0) return refuse(cfg->err, "default_expires: 1..2^32-1");
+            c.default_expires = static_cast<uint32_t>(value);
+            return PUSHCORE_OK;
+        case PUSHCORE_UA_NOTIFIER_MIN_EXPIRES:
+            if (!u32) return refuse(cfg->err, "min_expires: above 2^32-1");
+            c.min_expires = static_cast<uint32_t>(value);
+            return PUSHCORE_OK;
+        case PUSHCORE_UA_NOTIFIER_MAX_EXPIRES:
+            if (!u32 || value == 0) return refuse(cfg->err, "max_expires: 1..2^32-1");
+            c.max_expires = static_cast<uint32_t>(value);
+            return PUSHCORE_OK;
+        case PUSHCORE_UA_NOTIFIER_NOTIFY_TIMEOUT_MS:
+            if (value == 0) return refuse(cfg->err, "notify_timeout_ms: 0");
+            c.notify_timeout_ms = value;
+            return PUSHCORE_OK;
+        default:
+            return refuse(cfg->err, "not a PUSHCORE_UA_NOTIFIER_* key");
+    }
+}
+
+PUSHCORE_API int pushcore_ua_notifier_config_set_random(pushcore_ua_notifier_config* cfg,
+                                                        pushcore_random_fn fn, void* ctx) {
+    if (!cfg || !fn) return PUSHCORE_E_INVALID_ARGUMENT;
+    cfg->config.random = Random{fn, ctx};
+    return PUSHCORE_OK;
+}
+
+PUSHCORE_API int pushcore_ua_notifier_config_set_lookup(pushcore_ua_notifier_config* cfg,
+                                                        pushcore_ua_lookup_fn fn, void* ctx) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int {
+        if (!fn) {
+            cfg->config.lookup = nullptr;
+            return PUSHCORE_OK;
+        }
+        cfg->config.lookup = [fn, ctx](const ProfileNotifier::ProfileQuery& q,
+                                       ProfileNotifier::Profile& out) {
+            const std::string identity(q.identity);  // NUL-terminated for the host
+            pushcore_ua_profile_answer answer{&q, &out};
+            return fn(ctx, type_code(q.type), identity.c_str(), identity.size(), &answer) == 1;
+        };
+        return PUSHCORE_OK;
+    });
+}
+
+PUSHCORE_API int pushcore_ua_notifier_config_set_network_user_policy(
+    pushcore_ua_notifier_config* cfg, pushcore_ua_network_user_fn fn, void* ctx) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int {
+        if (!fn) {
+            cfg->config.network_user_policy = nullptr;
+            return PUSHCORE_OK;
+        }
+        cfg->config.network_user_policy = [fn, ctx](std::string_view device,
+                                                    std::string_view user) {
+            const std::string d(device), u(user);
+            return fn(ctx, d.c_str(), d.size(), u.c_str(), u.size()) == 1;
+        };
+        return PUSHCORE_OK;
+    });
+}
+
+PUSHCORE_API int pushcore_ua_notifier_config_last_error(const pushcore_ua_notifier_config* cfg,
+                                                        const char** reason, size_t* offset) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    return last_error(cfg->err, reason, offset);
+}
+
+// ---- notifier -----------------------------------------------------------------------------
+
+PUSHCORE_API int pushcore_ua_notifier_new(pushcore_ua_notifier** out,
+                                          const pushcore_ua_notifier_config* cfg) {
+    if (!out) return PUSHCORE_E_INVALID_ARGUMENT;
+    *out = nullptr;
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    return run(cfg->err, [&]() -> int {
+        auto n = std::make_unique<pushcore_ua_notifier>();
+        Status s = ProfileNotifier::create(cfg->config, n->notifier, cfg->err);
+        if (s != Status::ok) return status(s);
+        *out = n.release();
+        return PUSHCORE_OK;
+    });
+}
+
+PUSHCORE_API void pushcore_ua_notifier_free(pushcore_ua_notifier* n) {
+    delete n;
+}
+
+PUSHCORE_API int pushcore_ua_notifier_receive(pushcore_ua_notifier* n, const uint8_t* data,
+                                              size_t len, uint64_t flow, const char* host,
+                                              size_t host_len, uint16_t port, uint64_t now_ms) {
+    if (!n || !data || !text_ok(host, host_len)) return PUSHCORE_E_INVALID_ARGUMENT;
+    return run(n->err, [&] {
+        sip::Message m;
+        if (parse_message(data, len, m, n->err) != Status::ok) return n->err.status;
+        ProfileNotifier::Peer from{flow, std::string(text(host, host_len)), port};
+        return n->notifier->receive(m, from, now_ms, n->err);
+    });
+}
+
+PUSHCORE_API int pushcore_ua_notifier_profile_changed(pushcore_ua_notifier* n, int32_t profile_type,
+                                                      const char* identity, size_t len,
+                                                      int32_t has_effective_by,
+                                                      uint32_t effective_by, uint64_t now_ms) {
+    if (!n) return PUSHCORE_E_INVALID_ARGUMENT;
+    return run(n->err, [&]() -> int {
+        ProfileType t;
+        if (!type_of(profile_type, t))
+            return status(n->err.fail(Status::invalid_argument,
+                                      "profile_type: not a PUSHCORE_UA_PROFILE_* value", 0));
+        if (!text_ok(identity, len) || len == 0)
+            return status(n->err.fail(Status::invalid_argument, "identity: empty", 0));
+        if (has_effective_by != 0 && has_effective_by != 1)
+            return status(n->err.fail(Status::invalid_argument, "has_effective_by: 0 or 1", 0));
+        std::optional<uint32_t> eff;
+        if (has_effective_by) eff = effective_by;
+        size_t count = n->notifier->profile_changed(t, text(identity, len), eff, now_ms);
+        return static_cast<int>(count > INT32_MAX ? INT32_MAX : count);
+    });
+}
+
+PUSHCORE_API int pushcore_ua_notifier_next_output(pushcore_ua_notifier* n, const uint8_t** data,
+                                                  size_t* len, uint64_t* flow, const char** host,
+                                                  uint16_t* port) {
+    if (!n || !data || !len || !flow || !host || !port) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int {
+        if (!n->notifier->next_output(n->output)) return 0;
+        *data = reinterpret_cast<const uint8_t*>(n->output.bytes.data());
+        *len = n->output.bytes.size();
+        *flow = n->output.to.flow;
+        *host = n->output.to.host.c_str();
+        *port = n->output.to.port;
+        return 1;
+    });
+}
+
+PUSHCORE_API int pushcore_ua_notifier_output_failed(pushcore_ua_notifier* n, uint64_t now_ms) {
+    if (!n) return PUSHCORE_E_INVALID_ARGUMENT;
+    return run(n->err, [&] { return n->notifier->output_failed(now_ms); });
+}
+
+PUSHCORE_API int pushcore_ua_notifier_next_event(pushcore_ua_notifier* n,
+                                                 const pushcore_event** ev) {
+    if (!n || !ev) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int {
+        ProfileNotifier::Event e;
+        if (!n->notifier->next_event(e)) return 0;
+        using T = ProfileNotifier::Event::Type;
+        pushcore_event& out = n->event;
+        switch (e.type) {
+            case T::subscribed:
+                out.reset(PUSHCORE_EVENT_UA_NOTIFIER_SUBSCRIBED);
+                out.num(PUSHCORE_FIELD_UA_SUBSCRIPTION, e.subscription);
+                out.num(PUSHCORE_FIELD_UA_PROFILE_TYPE,
+                        static_cast<uint64_t>(type_code(e.profile_type)));
+                out.str(PUSHCORE_FIELD_UA_IDENTITY, e.identity);
+                if (!e.vendor.empty()) out.str(PUSHCORE_FIELD_UA_VENDOR, e.vendor);
+                if (!e.model.empty()) out.str(PUSHCORE_FIELD_UA_MODEL, e.model);
+                if (!e.version.empty()) out.str(PUSHCORE_FIELD_UA_VERSION, e.version);
+                if (!e.network_user.empty())
+                    out.str(PUSHCORE_FIELD_UA_NETWORK_USER, e.network_user);
+                out.num(PUSHCORE_FIELD_EXPIRES, e.expires);
+                out.num(PUSHCORE_FIELD_UA_KNOWN, e.known);
+                break;
+            case T::refreshed:
+                out.reset(PUSHCORE_EVENT_UA_NOTIFIER_REFRESHED);
+                out.num(PUSHCORE_FIELD_UA_SUBSCRIPTION, e.subscription);
+                out.num(PUSHCORE_FIELD_EXPIRES, e.expires);
+                break;
+            case T::terminated:
+                out.reset(PUSHCORE_EVENT_UA_NOTIFIER_TERMINATED);
+                out.num(PUSHCORE_FIELD_UA_SUBSCRIPTION, e.subscription);
+                out.num(PUSHCORE_FIELD_UA_END_REASON, static_cast<uint64_t>(end_code(e.reason)));
+                if (e.code) out.num(PUSHCORE_FIELD_CODE, e.code);
+                break;
+            case T::enrolled:
+                out.reset(PUSHCORE_EVENT_UA_NOTIFIER_ENROLLED);
+                out.str(PUSHCORE_FIELD_UA_IDENTITY, e.identity);
+                break;
+            case T::enrollment_refused:
+                out.reset(PUSHCORE_EVENT_UA_NOTIFIER_ENROLLMENT_REFUSED);
+                out.str(PUSHCORE_FIELD_UA_IDENTITY, e.identity);
+                out.num(PUSHCORE_FIELD_UA_REFUSAL, e.refusal == ProfileNotifier::Refusal::too_early
+                                                       ? PUSHCORE_UA_REFUSAL_TOO_EARLY
+                                                       : PUSHCORE_UA_REFUSAL_TOO_LATE);
+                break;
+            case T::default_user:
+                out.reset(PUSHCORE_EVENT_UA_NOTIFIER_DEFAULT_USER);
+                out.str(PUSHCORE_FIELD_UA_IDENTITY, e.identity);
+                out.str(PUSHCORE_FIELD_UA_NETWORK_USER, e.network_user);
+                out.num(PUSHCORE_FIELD_UA_ACCEPTED, e.accepted);
+                break;
+        }
+        *ev = &out;
+        return 1;
+    });
+}
+
+PUSHCORE_API uint64_t pushcore_ua_notifier_next_deadline(const pushcore_ua_notifier* n) {
+    return n ? n->notifier->next_deadline() : PUSHCORE_NO_DEADLINE;
+}
+
+PUSHCORE_API int pushcore_ua_notifier_on_timeout(pushcore_ua_notifier* n, uint64_t now_ms) {
+    if (!n) return PUSHCORE_E_INVALID_ARGUMENT;
+    return run(n->err, [&]() -> int {
+        n->notifier->on_timeout(now_ms);
+        return PUSHCORE_OK;
+    });
+}
+
+PUSHCORE_API int pushcore_ua_notifier_subscription_count(const pushcore_ua_notifier* n) {
+    if (!n) return PUSHCORE_E_INVALID_ARGUMENT;
+    size_t c = n->notifier->subscription_count();
+    return static_cast<int>(c > INT32_MAX ? INT32_MAX : c);
+}
+
+PUSHCORE_API int pushcore_ua_notifier_state_of(const pushcore_ua_notifier* n,
+                                               uint64_t subscription) {
+    if (!n) return PUSHCORE_E_INVALID_ARGUMENT;
+    auto st = n->notifier->state_of(subscription);
+    if (!st) return PUSHCORE_E_NOT_FOUND;
+    switch (*st) {
+        case ProfileNotifier::State::active:
+            return PUSHCORE_UA_SUB_ACTIVE;
+        case ProfileNotifier::State::notifying:
+            return PUSHCORE_UA_SUB_NOTIFYING;
+        case ProfileNotifier::State::terminating:
+            break;
+    }
+    return PUSHCORE_UA_SUB_TERMINATING;
+}
+
+PUSHCORE_API int pushcore_ua_notifier_add_expected(pushcore_ua_notifier* n, const char* device,
+                                                   size_t len, uint64_t not_before_ms,
+                                                   uint64_t not_after_ms) {
+    if (!n || !text_ok(device, len)) return PUSHCORE_E_INVALID_ARGUMENT;
+    return run(n->err, [&] {
+        return n->notifier->add_expected(text(device, len), not_before_ms, not_after_ms, n->err);
+    });
+}
+
+PUSHCORE_API int pushcore_ua_notifier_remove_expected(pushcore_ua_notifier* n, const char* device,
+                                                      size_t len) {
+    if (!n || !text_ok(device, len)) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int { return n->notifier->remove_expected(text(device, len)) ? 1 : 0; });
+}
+
+PUSHCORE_API int pushcore_ua_notifier_is_expected(const pushcore_ua_notifier* n, const char* device,
+                                                  size_t len) {
+    if (!n || !text_ok(device, len)) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int { return n->notifier->is_expected(text(device, len)) ? 1 : 0; });
+}
+
+PUSHCORE_API int pushcore_ua_notifier_is_enrolled(const pushcore_ua_notifier* n, const char* device,
+                                                  size_t len) {
+    if (!n || !text_ok(device, len)) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int { return n->notifier->is_enrolled(text(device, len)) ? 1 : 0; });
+}
+
+PUSHCORE_API int pushcore_ua_notifier_remove_enrolled(pushcore_ua_notifier* n, const char* device,
+                                                      size_t len) {
+    if (!n || !text_ok(device, len)) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int { return n->notifier->remove_enrolled(text(device, len)) ? 1 : 0; });
+}
+
+PUSHCORE_API int pushcore_ua_notifier_last_error(const pushcore_ua_notifier* n, const char** reason,
+                                                 size_t* offset) {
+    if (!n) return PUSHCORE_E_INVALID_ARGUMENT;
+    return last_error(n->err, reason, offset);
+}
+
+}  // extern "C"

@@ -1,8 +1,8 @@
 /*
  * pushcore C ABI: the ua-profile grammar (draft-ietf-sipping-config-framework-08,
  * RFC 6080): the Event header field, device identifiers and their Request-URIs, and the
- * content-indirection NOTIFY bodies. The discovery, subscriber and notifier machines get
- * their C ABI later.
+ * content-indirection NOTIFY bodies. The notifier machine is at the end
+ * (the subscriber and discovery machines get their C ABI later).
  *
  * Objects:
  *   pushcore_ua_event         an Event header field value: parsed, checked, or built
@@ -26,6 +26,7 @@
 #define PUSHCORE_UA_PROFILE_H
 
 #include "pushcore/core.h"
+#include "pushcore/sip_push.h" /* pushcore_event and its getters, shared by the machines */
 
 #ifdef __cplusplus
 extern "C" {
@@ -257,6 +258,180 @@ PUSHCORE_API int pushcore_ua_body_builder_finish(pushcore_ua_body_builder* b, in
                                                  size_t* body_len);
 PUSHCORE_API int pushcore_ua_body_builder_last_error(const pushcore_ua_body_builder* b,
                                                      const char** reason, size_t* offset);
+
+
+/* ==== the machines (draft sections 5, 7, 8.2, 10.4) ====================================== */
+
+/*
+ * Machine handles follow pushcore/sip_push.h: a config object with typed setters, the
+ * machine made from it (the config is copied), and pushcore_event objects pulled with
+ * *_next_event (getters in pushcore/sip_push.h; the event and its strings are borrowed
+ * until the next call on the machine). The event types and fields below do not collide
+ * with sip_push.h's; PUSHCORE_FIELD_CODE and PUSHCORE_FIELD_EXPIRES are reused.
+ */
+
+/* Event fields. */
+#define PUSHCORE_FIELD_UA_SUBSCRIPTION 100  /* u64: the notifier's subscription id */
+#define PUSHCORE_FIELD_UA_PROFILE_TYPE 101  /* u64: PUSHCORE_UA_PROFILE_* */
+#define PUSHCORE_FIELD_UA_IDENTITY 102      /* str: canonical device id, or "user@host" */
+#define PUSHCORE_FIELD_UA_VENDOR 103        /* str */
+#define PUSHCORE_FIELD_UA_MODEL 104         /* str */
+#define PUSHCORE_FIELD_UA_VERSION 105       /* str */
+#define PUSHCORE_FIELD_UA_NETWORK_USER 106  /* str */
+#define PUSHCORE_FIELD_UA_KNOWN 107         /* u64: 1 when the host had a profile */
+#define PUSHCORE_FIELD_UA_ACCEPTED 108      /* u64: 1 when the host accepted (default user) */
+#define PUSHCORE_FIELD_UA_END_REASON 109    /* u64: PUSHCORE_UA_END_* */
+#define PUSHCORE_FIELD_UA_REFUSAL 110       /* u64: PUSHCORE_UA_REFUSAL_* */
+
+/* ---- the notifier: a profile delivery server (draft 7.4-7.7, 8.2, 10.4) ---------------- */
+
+typedef struct pushcore_ua_notifier_config pushcore_ua_notifier_config;
+typedef struct pushcore_ua_notifier pushcore_ua_notifier;
+typedef struct pushcore_ua_profile_answer pushcore_ua_profile_answer;
+
+/* Notifier events. */
+#define PUSHCORE_EVENT_UA_NOTIFIER_SUBSCRIBED 100 /* SUBSCRIPTION, PROFILE_TYPE, IDENTITY,
+                                                     VENDOR, MODEL, VERSION, NETWORK_USER,
+                                                     EXPIRES, KNOWN */
+#define PUSHCORE_EVENT_UA_NOTIFIER_REFRESHED 101  /* SUBSCRIPTION, EXPIRES */
+#define PUSHCORE_EVENT_UA_NOTIFIER_TERMINATED 102 /* SUBSCRIPTION, END_REASON, CODE */
+#define PUSHCORE_EVENT_UA_NOTIFIER_ENROLLED 103   /* IDENTITY: an expected device enrolled */
+#define PUSHCORE_EVENT_UA_NOTIFIER_ENROLLMENT_REFUSED 104 /* IDENTITY, REFUSAL */
+#define PUSHCORE_EVENT_UA_NOTIFIER_DEFAULT_USER 105 /* IDENTITY, NETWORK_USER, ACCEPTED (7.6) */
+
+/* Why a subscription ended. */
+#define PUSHCORE_UA_END_UNSUBSCRIBED 1  /* Expires 0: a one-time fetch, or an unsubscribe */
+#define PUSHCORE_UA_END_TIMEOUT 2       /* it expired */
+#define PUSHCORE_UA_END_NOTIFY_FAILED 3 /* a NOTIFY was answered 481, 408, ... (CODE) */
+#define PUSHCORE_UA_END_NO_RESPONSE 4   /* no answer to a NOTIFY, or output_failed */
+
+/* Why an expected device was refused enrollment (10.4). */
+#define PUSHCORE_UA_REFUSAL_TOO_EARLY 1
+#define PUSHCORE_UA_REFUSAL_TOO_LATE 2
+
+/* A subscription's state (pushcore_ua_notifier_state_of). */
+#define PUSHCORE_UA_SUB_ACTIVE 1      /* no NOTIFY outstanding */
+#define PUSHCORE_UA_SUB_NOTIFYING 2   /* a NOTIFY awaits its final response */
+#define PUSHCORE_UA_SUB_TERMINATING 3 /* the terminated NOTIFY is out */
+
+/* The host's profile store, asked synchronously at every NOTIFY: the profile of
+ * `profile_type` (PUSHCORE_UA_PROFILE_*) for `identity` (a canonical device identifier
+ * for device and local-network, else "user@host"). Return 1 after describing the profile
+ * in `answer` with the pushcore_ua_profile_answer_* setters, 0 when there is none (the
+ * NOTIFY then has no body). `answer` is valid during the call only. */
+typedef int (*pushcore_ua_lookup_fn)(void* ctx, int32_t profile_type, const char* identity,
+                                     size_t len, pushcore_ua_profile_answer* answer);
+
+/* 7.6: a device asks to make `network_user` its default user. Return 1 to accept. */
+typedef int (*pushcore_ua_network_user_fn)(void* ctx, const char* device, size_t device_len,
+                                           const char* network_user, size_t network_user_len);
+
+/* Inside a lookup: a text field of the profile (PUSHCORE_UA_FIELD_URL, CONTENT_TYPE,
+ * CONTENT_ID, EXPIRATION, HASH). An empty value clears it. Text with control characters,
+ * or a hash that is not 40 hex digits, is PUSHCORE_E_INVALID_ARGUMENT. A profile by
+ * reference needs URL; an empty CONTENT_ID is derived (7.5). */
+PUSHCORE_API int pushcore_ua_profile_answer_set_str(pushcore_ua_profile_answer* a, int32_t field,
+                                                    const char* value, size_t len);
+/* The size parameter of the external-body. */
+PUSHCORE_API int pushcore_ua_profile_answer_set_size(pushcore_ua_profile_answer* a, uint64_t size);
+/* The profile inline (copied); the subscriber's Accept header chooses between it and
+ * the URL when both are given. */
+PUSHCORE_API int pushcore_ua_profile_answer_set_body(pushcore_ua_profile_answer* a,
+                                                     const uint8_t* data, size_t len);
+/* What the subscription's Event header said: PUSHCORE_UA_TEXT_VENDOR, MODEL or VERSION
+ * (1 and *value, *len; 0 when absent). */
+PUSHCORE_API int pushcore_ua_profile_answer_query_text(const pushcore_ua_profile_answer* a,
+                                                       int32_t which, const char** value,
+                                                       size_t* len);
+
+PUSHCORE_API int pushcore_ua_notifier_config_new(pushcore_ua_notifier_config** out);
+PUSHCORE_API void pushcore_ua_notifier_config_free(pushcore_ua_notifier_config* cfg);
+/* The Contact header value of 200s and NOTIFYs ("<sip:profiles@192.0.2.1:5060>"). */
+PUSHCORE_API int pushcore_ua_notifier_config_set_contact(pushcore_ua_notifier_config* cfg,
+                                                         const char* value, size_t len);
+/* Our Via: transport ("UDP", "TCP", "TLS") and sent-by ("host:port"). */
+PUSHCORE_API int pushcore_ua_notifier_config_set_via(pushcore_ua_notifier_config* cfg,
+                                                     const char* transport, size_t transport_len,
+                                                     const char* sent_by, size_t sent_by_len);
+/* PUSHCORE_UA_FORM_DRAFT08 (default) or PUSHCORE_UA_FORM_RFC6080. */
+PUSHCORE_API int pushcore_ua_notifier_config_set_form(pushcore_ua_notifier_config* cfg,
+                                                      int32_t form);
+
+/* Numeric settings, by PUSHCORE_UA_NOTIFIER_* key. */
+#define PUSHCORE_UA_NOTIFIER_ACCEPT_UNKNOWN 1        /* 0/1, default 1 (7.6) */
+#define PUSHCORE_UA_NOTIFIER_ACCEPT_APPLICATION 2    /* 0/1, default 1 */
+#define PUSHCORE_UA_NOTIFIER_ACCEPT_UNKNOWN_DIALOG 3 /* 0/1, default 1 (7.12's To tag) */
+#define PUSHCORE_UA_NOTIFIER_MAX_SUBSCRIPTIONS 4     /* default 10000 */
+#define PUSHCORE_UA_NOTIFIER_MAX_EXPECTED_DEVICES 5  /* default 100000 */
+#define PUSHCORE_UA_NOTIFIER_DEFAULT_EXPIRES 6       /* s, default 86400 (7.4) */
+#define PUSHCORE_UA_NOTIFIER_MIN_EXPIRES 7           /* s, default 60; shorter gets 423 */
+#define PUSHCORE_UA_NOTIFIER_MAX_EXPIRES 8           /* s, default 604800; longer is cut */
+#define PUSHCORE_UA_NOTIFIER_NOTIFY_TIMEOUT_MS 9     /* default 32000 (Timer F) */
+PUSHCORE_API int pushcore_ua_notifier_config_set_u64(pushcore_ua_notifier_config* cfg,
+                                                     int32_t key, uint64_t value);
+PUSHCORE_API int pushcore_ua_notifier_config_set_random(pushcore_ua_notifier_config* cfg,
+                                                        pushcore_random_fn fn, void* ctx);
+/* fn NULL removes the service: every subscriber is then unknown (NOTIFY without body). */
+PUSHCORE_API int pushcore_ua_notifier_config_set_lookup(pushcore_ua_notifier_config* cfg,
+                                                        pushcore_ua_lookup_fn fn, void* ctx);
+/* fn NULL: every network-user request is refused. */
+PUSHCORE_API int pushcore_ua_notifier_config_set_network_user_policy(
+    pushcore_ua_notifier_config* cfg, pushcore_ua_network_user_fn fn, void* ctx);
+/* The last failed setter's or pushcore_ua_notifier_new's status, reason and offset. */
+PUSHCORE_API int pushcore_ua_notifier_config_last_error(const pushcore_ua_notifier_config* cfg,
+                                                        const char** reason, size_t* offset);
+
+/* On failure `out` stays NULL and pushcore_ua_notifier_config_last_error says why. */
+PUSHCORE_API int pushcore_ua_notifier_new(pushcore_ua_notifier** out,
+                                          const pushcore_ua_notifier_config* cfg);
+PUSHCORE_API void pushcore_ua_notifier_free(pushcore_ua_notifier* n);
+
+/* One complete SIP message (a SUBSCRIBE, or a response to one of our NOTIFYs) from a
+ * peer: `flow` is the host's connection handle (0: none), host/port its address. Requests
+ * are answered even when an error is returned (400, 423, 489, ...). */
+PUSHCORE_API int pushcore_ua_notifier_receive(pushcore_ua_notifier* n, const uint8_t* data,
+                                              size_t len, uint64_t flow, const char* host,
+                                              size_t host_len, uint16_t port, uint64_t now_ms);
+/* The profile of `profile_type` for `identity` changed: a NOTIFY to each subscriber of it,
+ * with effective-by when has_effective_by is 1. Returns how many are notified. */
+PUSHCORE_API int pushcore_ua_notifier_profile_changed(pushcore_ua_notifier* n,
+                                                      int32_t profile_type, const char* identity,
+                                                      size_t len, int32_t has_effective_by,
+                                                      uint32_t effective_by, uint64_t now_ms);
+/* 1 and the next message to send, with where to: the flow (0: none) and the address (host
+ * NUL-terminated). All borrowed until the next call on n. 0 when none. */
+PUSHCORE_API int pushcore_ua_notifier_next_output(pushcore_ua_notifier* n, const uint8_t** data,
+                                                  size_t* len, uint64_t* flow, const char** host,
+                                                  uint16_t* port);
+/* The host could not send the output next_output gave last: a NOTIFY's subscription ends
+ * (PUSHCORE_UA_END_NO_RESPONSE). PUSHCORE_E_NOT_FOUND when it was not such a NOTIFY. */
+PUSHCORE_API int pushcore_ua_notifier_output_failed(pushcore_ua_notifier* n, uint64_t now_ms);
+PUSHCORE_API int pushcore_ua_notifier_next_event(pushcore_ua_notifier* n,
+                                                 const pushcore_event** ev);
+PUSHCORE_API uint64_t pushcore_ua_notifier_next_deadline(const pushcore_ua_notifier* n);
+PUSHCORE_API int pushcore_ua_notifier_on_timeout(pushcore_ua_notifier* n, uint64_t now_ms);
+PUSHCORE_API int pushcore_ua_notifier_subscription_count(const pushcore_ua_notifier* n);
+/* A subscription's PUSHCORE_UA_SUB_* state; PUSHCORE_E_NOT_FOUND when there is none. */
+PUSHCORE_API int pushcore_ua_notifier_state_of(const pushcore_ua_notifier* n,
+                                               uint64_t subscription);
+
+/* 10.4 enrollment lists; times in the now_ms clock. add_expected replaces a listed
+ * device's window: PUSHCORE_E_SYNTAX for an identifier that is not a MAC or UUID URN,
+ * PUSHCORE_E_INVALID_ARGUMENT for not_before > not_after, PUSHCORE_E_LIMIT_STORE when
+ * full. The others return 1 or 0 (listed / removed or not). */
+PUSHCORE_API int pushcore_ua_notifier_add_expected(pushcore_ua_notifier* n, const char* device,
+                                                   size_t len, uint64_t not_before_ms,
+                                                   uint64_t not_after_ms);
+PUSHCORE_API int pushcore_ua_notifier_remove_expected(pushcore_ua_notifier* n, const char* device,
+                                                      size_t len);
+PUSHCORE_API int pushcore_ua_notifier_is_expected(const pushcore_ua_notifier* n,
+                                                  const char* device, size_t len);
+PUSHCORE_API int pushcore_ua_notifier_is_enrolled(const pushcore_ua_notifier* n,
+                                                  const char* device, size_t len);
+PUSHCORE_API int pushcore_ua_notifier_remove_enrolled(pushcore_ua_notifier* n, const char* device,
+                                                      size_t len);
+PUSHCORE_API int pushcore_ua_notifier_last_error(const pushcore_ua_notifier* n,
+                                                 const char** reason, size_t* offset);
 
 #ifdef __cplusplus
 }

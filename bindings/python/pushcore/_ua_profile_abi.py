@@ -11,10 +11,12 @@ Handles are pointers to distinct opaque structures. Text goes in as pointer + le
 length. Text written into a caller's buffer arrives through a writable `char*`
 (POINTER(c_char), not c_char_p).
 """
-from ctypes import POINTER, c_char, c_int32, c_uint32
+from ctypes import CFUNCTYPE, POINTER, c_char, c_char_p, c_int, c_int32, c_size_t, c_uint16, c_uint32, c_void_p
 
 from . import _abi
-from ._abi import NO_DEADLINE, BytesP, BytesPP, Opaque, SizeP, StrPP, U64P  # noqa: F401
+from ._abi import (NO_DEADLINE, RANDOM_FN, RANDOM_FN_SIGNATURE, BytesP, BytesPP,  # noqa: F401
+                   Opaque, SizeP, StrPP, U64P)
+from ._sip_push_abi import pushcore_event  # the machines' events (getters in sip_push.h)
 
 
 class pushcore_ua_event(Opaque):
@@ -29,7 +31,24 @@ class pushcore_ua_body_builder(Opaque):
     pass
 
 
+class pushcore_ua_notifier_config(Opaque):
+    pass
+
+
+class pushcore_ua_notifier(Opaque):
+    pass
+
+
+class pushcore_ua_profile_answer(Opaque):
+    pass
+
+
 EventP = POINTER(pushcore_ua_event)
+MachineEventP = POINTER(pushcore_event)
+NotifierConfigP = POINTER(pushcore_ua_notifier_config)
+NotifierP = POINTER(pushcore_ua_notifier)
+AnswerP = POINTER(pushcore_ua_profile_answer)
+U16P = POINTER(c_uint16)  # uint16_t*
 BodyP = POINTER(pushcore_ua_body)
 BuilderP = POINTER(pushcore_ua_body_builder)
 
@@ -65,13 +84,74 @@ UA_FIELD_EXPIRATION = 4
 UA_FIELD_HASH = 5
 UA_FIELD_ACCESS_TYPE = 6
 
+# The machines' event fields, types and values.
+FIELD_UA_SUBSCRIPTION = 100
+FIELD_UA_PROFILE_TYPE = 101
+FIELD_UA_IDENTITY = 102
+FIELD_UA_VENDOR = 103
+FIELD_UA_MODEL = 104
+FIELD_UA_VERSION = 105
+FIELD_UA_NETWORK_USER = 106
+FIELD_UA_KNOWN = 107
+FIELD_UA_ACCEPTED = 108
+FIELD_UA_END_REASON = 109
+FIELD_UA_REFUSAL = 110
+EVENT_UA_NOTIFIER_SUBSCRIBED = 100
+EVENT_UA_NOTIFIER_REFRESHED = 101
+EVENT_UA_NOTIFIER_TERMINATED = 102
+EVENT_UA_NOTIFIER_ENROLLED = 103
+EVENT_UA_NOTIFIER_ENROLLMENT_REFUSED = 104
+EVENT_UA_NOTIFIER_DEFAULT_USER = 105
+UA_END_UNSUBSCRIBED = 1
+UA_END_TIMEOUT = 2
+UA_END_NOTIFY_FAILED = 3
+UA_END_NO_RESPONSE = 4
+UA_REFUSAL_TOO_EARLY = 1
+UA_REFUSAL_TOO_LATE = 2
+UA_SUB_ACTIVE = 1
+UA_SUB_NOTIFYING = 2
+UA_SUB_TERMINATING = 3
+UA_NOTIFIER_ACCEPT_UNKNOWN = 1
+UA_NOTIFIER_ACCEPT_APPLICATION = 2
+UA_NOTIFIER_ACCEPT_UNKNOWN_DIALOG = 3
+UA_NOTIFIER_MAX_SUBSCRIPTIONS = 4
+UA_NOTIFIER_MAX_EXPECTED_DEVICES = 5
+UA_NOTIFIER_DEFAULT_EXPIRES = 6
+UA_NOTIFIER_MIN_EXPIRES = 7
+UA_NOTIFIER_MAX_EXPIRES = 8
+UA_NOTIFIER_NOTIFY_TIMEOUT_MS = 9
+
+# The event fields by name (the machines' own, and the sip_push.h ones they reuse).
+FIELDS = [("code", 1), ("expires", 3), ("subscription", FIELD_UA_SUBSCRIPTION),
+          ("profile_type", FIELD_UA_PROFILE_TYPE), ("identity", FIELD_UA_IDENTITY),
+          ("vendor", FIELD_UA_VENDOR), ("model", FIELD_UA_MODEL),
+          ("version", FIELD_UA_VERSION), ("network_user", FIELD_UA_NETWORK_USER),
+          ("known", FIELD_UA_KNOWN), ("accepted", FIELD_UA_ACCEPTED),
+          ("end_reason", FIELD_UA_END_REASON), ("refusal", FIELD_UA_REFUSAL)]
+
+# typedef int (*pushcore_ua_lookup_fn)(void* ctx, int32_t profile_type, const char* identity,
+#                                      size_t len, pushcore_ua_profile_answer* answer);
+LOOKUP_FN_SIGNATURE = ("int", ["void*", "int32_t", "const char*", "size_t",
+                               "pushcore_ua_profile_answer*"])
+LOOKUP_FN = CFUNCTYPE(c_int, c_void_p, c_int32, c_char_p, c_size_t, AnswerP)
+# typedef int (*pushcore_ua_network_user_fn)(void* ctx, const char* device, size_t device_len,
+#                                            const char* network_user, size_t network_user_len);
+NETWORK_USER_FN_SIGNATURE = ("int", ["void*", "const char*", "size_t", "const char*", "size_t"])
+NETWORK_USER_FN = CFUNCTYPE(c_int, c_void_p, c_char_p, c_size_t, c_char_p, c_size_t)
+
 # The ctypes type of each C type the header uses, named by its C spelling (see _abi.py).
 CTYPES = {
     **_abi.CORE_CTYPES,
     "char*": POINTER(c_char),
     "int32_t*": I32P,
     "uint32_t*": U32P,
-    **_abi.handle_ctypes(pushcore_ua_event, pushcore_ua_body, pushcore_ua_body_builder),
+    "uint16_t": c_uint16,
+    "uint16_t*": U16P,
+    "pushcore_ua_lookup_fn": LOOKUP_FN,
+    "pushcore_ua_network_user_fn": NETWORK_USER_FN,
+    **_abi.handle_ctypes(pushcore_ua_event, pushcore_ua_body, pushcore_ua_body_builder,
+                         pushcore_event, pushcore_ua_notifier_config, pushcore_ua_notifier,
+                         pushcore_ua_profile_answer),
 }
 
 _DEVICE_OUT = ["char*", "size_t", "size_t*", "const char**", "size_t*"]
@@ -147,4 +227,59 @@ SIGNATURES = [
       "size_t*"]),
     ("pushcore_ua_body_builder_last_error", "int",
      ["const pushcore_ua_body_builder*", "const char**", "size_t*"]),
+    # the notifier
+    ("pushcore_ua_profile_answer_set_str", "int",
+     ["pushcore_ua_profile_answer*", "int32_t", "const char*", "size_t"]),
+    ("pushcore_ua_profile_answer_set_size", "int", ["pushcore_ua_profile_answer*", "uint64_t"]),
+    ("pushcore_ua_profile_answer_set_body", "int",
+     ["pushcore_ua_profile_answer*", "const uint8_t*", "size_t"]),
+    ("pushcore_ua_profile_answer_query_text", "int",
+     ["const pushcore_ua_profile_answer*", "int32_t", "const char**", "size_t*"]),
+    ("pushcore_ua_notifier_config_new", "int", ["pushcore_ua_notifier_config**"]),
+    ("pushcore_ua_notifier_config_free", "void", ["pushcore_ua_notifier_config*"]),
+    ("pushcore_ua_notifier_config_set_contact", "int",
+     ["pushcore_ua_notifier_config*", "const char*", "size_t"]),
+    ("pushcore_ua_notifier_config_set_via", "int",
+     ["pushcore_ua_notifier_config*", "const char*", "size_t", "const char*", "size_t"]),
+    ("pushcore_ua_notifier_config_set_form", "int", ["pushcore_ua_notifier_config*", "int32_t"]),
+    ("pushcore_ua_notifier_config_set_u64", "int",
+     ["pushcore_ua_notifier_config*", "int32_t", "uint64_t"]),
+    ("pushcore_ua_notifier_config_set_random", "int",
+     ["pushcore_ua_notifier_config*", "pushcore_random_fn", "void*"]),
+    ("pushcore_ua_notifier_config_set_lookup", "int",
+     ["pushcore_ua_notifier_config*", "pushcore_ua_lookup_fn", "void*"]),
+    ("pushcore_ua_notifier_config_set_network_user_policy", "int",
+     ["pushcore_ua_notifier_config*", "pushcore_ua_network_user_fn", "void*"]),
+    ("pushcore_ua_notifier_config_last_error", "int",
+     ["const pushcore_ua_notifier_config*", "const char**", "size_t*"]),
+    ("pushcore_ua_notifier_new", "int",
+     ["pushcore_ua_notifier**", "const pushcore_ua_notifier_config*"]),
+    ("pushcore_ua_notifier_free", "void", ["pushcore_ua_notifier*"]),
+    ("pushcore_ua_notifier_receive", "int",
+     ["pushcore_ua_notifier*", "const uint8_t*", "size_t", "uint64_t", "const char*", "size_t",
+      "uint16_t", "uint64_t"]),
+    ("pushcore_ua_notifier_profile_changed", "int",
+     ["pushcore_ua_notifier*", "int32_t", "const char*", "size_t", "int32_t", "uint32_t",
+      "uint64_t"]),
+    ("pushcore_ua_notifier_next_output", "int",
+     ["pushcore_ua_notifier*", "const uint8_t**", "size_t*", "uint64_t*", "const char**",
+      "uint16_t*"]),
+    ("pushcore_ua_notifier_output_failed", "int", ["pushcore_ua_notifier*", "uint64_t"]),
+    ("pushcore_ua_notifier_next_event", "int", ["pushcore_ua_notifier*", "const pushcore_event**"]),
+    ("pushcore_ua_notifier_next_deadline", "uint64_t", ["const pushcore_ua_notifier*"]),
+    ("pushcore_ua_notifier_on_timeout", "int", ["pushcore_ua_notifier*", "uint64_t"]),
+    ("pushcore_ua_notifier_subscription_count", "int", ["const pushcore_ua_notifier*"]),
+    ("pushcore_ua_notifier_state_of", "int", ["const pushcore_ua_notifier*", "uint64_t"]),
+    ("pushcore_ua_notifier_add_expected", "int",
+     ["pushcore_ua_notifier*", "const char*", "size_t", "uint64_t", "uint64_t"]),
+    ("pushcore_ua_notifier_remove_expected", "int",
+     ["pushcore_ua_notifier*", "const char*", "size_t"]),
+    ("pushcore_ua_notifier_is_expected", "int",
+     ["const pushcore_ua_notifier*", "const char*", "size_t"]),
+    ("pushcore_ua_notifier_is_enrolled", "int",
+     ["const pushcore_ua_notifier*", "const char*", "size_t"]),
+    ("pushcore_ua_notifier_remove_enrolled", "int",
+     ["pushcore_ua_notifier*", "const char*", "size_t"]),
+    ("pushcore_ua_notifier_last_error", "int",
+     ["const pushcore_ua_notifier*", "const char**", "size_t*"]),
 ]

@@ -495,3 +495,318 @@ __all__ = ["ProfileType", "Method", "Form", "DeviceKind", "BodyForm", "PartKind"
            "normalize_mac", "parse_uuid", "mac_to_uuid", "parse_device_uri",
            "build_device_uri", "build_local_network_uri", "IndirectPart", "InlinePart", "Parts",
            "parse_notify_body", "build_multipart", "build_single"]
+
+
+# ---- the machines -------------------------------------------------------------------------
+
+class MachineEventType(enum.IntEnum):
+    NOTIFIER_SUBSCRIBED = _abi.EVENT_UA_NOTIFIER_SUBSCRIBED
+    NOTIFIER_REFRESHED = _abi.EVENT_UA_NOTIFIER_REFRESHED
+    NOTIFIER_TERMINATED = _abi.EVENT_UA_NOTIFIER_TERMINATED
+    NOTIFIER_ENROLLED = _abi.EVENT_UA_NOTIFIER_ENROLLED
+    NOTIFIER_ENROLLMENT_REFUSED = _abi.EVENT_UA_NOTIFIER_ENROLLMENT_REFUSED
+    NOTIFIER_DEFAULT_USER = _abi.EVENT_UA_NOTIFIER_DEFAULT_USER
+
+
+class EndReason(enum.IntEnum):
+    UNSUBSCRIBED = _abi.UA_END_UNSUBSCRIBED
+    TIMEOUT = _abi.UA_END_TIMEOUT
+    NOTIFY_FAILED = _abi.UA_END_NOTIFY_FAILED
+    NO_RESPONSE = _abi.UA_END_NO_RESPONSE
+
+
+class Refusal(enum.IntEnum):
+    TOO_EARLY = _abi.UA_REFUSAL_TOO_EARLY
+    TOO_LATE = _abi.UA_REFUSAL_TOO_LATE
+
+
+class SubscriptionState(enum.IntEnum):
+    ACTIVE = _abi.UA_SUB_ACTIVE
+    NOTIFYING = _abi.UA_SUB_NOTIFYING
+    TERMINATING = _abi.UA_SUB_TERMINATING
+
+
+_MACHINE_FIELD_BY_ID = {field: name for name, field in _abi.FIELDS}
+_MACHINE_ENUMS = {"profile_type": ProfileType, "end_reason": EndReason, "refusal": Refusal}
+
+Output = namedtuple("Output", "data flow host port")
+Profile = namedtuple("Profile", "url content_type content_id size hash expiration body",
+                     defaults=(None, None, None, None, None, None, None))
+Profile.__doc__ = """A lookup's answer: a profile by reference (url) and/or inline (body)."""
+
+
+class MachineEvent:
+    """One event of a ua-profile machine: `type` (a MachineEventType) and its fields, in
+    `fields` and as attributes (None when absent): subscription, profile_type, identity,
+    vendor, model, version, network_user, expires, known (bool), accepted (bool),
+    end_reason (an EndReason), code, refusal (a Refusal)."""
+
+    def __init__(self, type, fields=None):
+        self.type = type
+        self.fields = dict(fields or {})
+
+    @classmethod
+    def _copy(cls, ev) -> "MachineEvent":
+        raw = lib.pushcore_event_type(ev)
+        try:
+            etype = MachineEventType(raw)
+        except ValueError:
+            etype = raw
+        fields = {}
+        for i in range(lib.pushcore_event_field_count(ev)):
+            field, kind = ctypes.c_int32(), ctypes.c_int32()
+            if lib.pushcore_event_field_at(ev, i, ctypes.byref(field), ctypes.byref(kind)) < 0:
+                continue
+            key = _MACHINE_FIELD_BY_ID.get(field.value, field.value)
+            if kind.value == 1:  # PUSHCORE_FIELD_KIND_STR
+                value, length = ctypes.c_char_p(), ctypes.c_size_t()
+                if lib.pushcore_event_str(ev, field, ctypes.byref(value),
+                                          ctypes.byref(length)) == 1:
+                    fields[key] = _read(value, length.value)
+            else:
+                value = ctypes.c_uint64()
+                if lib.pushcore_event_u64(ev, field, ctypes.byref(value)) == 1:
+                    fields[key] = value.value
+        for flag in ("known", "accepted"):
+            if flag in fields:
+                fields[flag] = bool(fields[flag])
+        for name, kind in _MACHINE_ENUMS.items():
+            if name in fields:
+                try:
+                    fields[name] = kind(fields[name])
+                except ValueError:
+                    pass
+        return cls(etype, fields)
+
+    def __getattr__(self, name):
+        if name in _MACHINE_FIELD_BY_ID.values():
+            return self.__dict__.get("fields", {}).get(name)
+        raise AttributeError(name)
+
+    def __repr__(self):
+        name = self.type.name if isinstance(self.type, MachineEventType) else self.type
+        return f"MachineEvent({name}, {self.fields!r})"
+
+
+class _Lookup(_common.Callback):
+    """Wraps lookup(profile_type, identity, query) -> Profile or None as a
+    pushcore_ua_lookup_fn; `query` is a dict of vendor, model, version (None when absent).
+    An exception counts as no profile and is raised by the call that ran the lookup."""
+
+    cfunctype = _abi.LOOKUP_FN
+    usage = "lookup must be callable: lookup(profile_type, identity, query) -> Profile or None"
+    on_error = 0
+
+    def call(self, profile_type, identity, length, answer):
+        query = {}
+        for name, which in (("vendor", _abi.UA_TEXT_VENDOR), ("model", _abi.UA_TEXT_MODEL),
+                            ("version", _abi.UA_TEXT_VERSION)):
+            value, n = ctypes.c_char_p(), ctypes.c_size_t()
+            r = lib.pushcore_ua_profile_answer_query_text(answer, which, ctypes.byref(value),
+                                                          ctypes.byref(n))
+            query[name] = _read(value, n.value) if r == 1 else None
+        try:
+            ptype = ProfileType(profile_type)
+        except ValueError:
+            ptype = profile_type
+        profile = self.fn(ptype, _text(identity[:length]), query)
+        if profile is None:
+            return 0
+        for name, field in (("url", _abi.UA_FIELD_URL),
+                            ("content_type", _abi.UA_FIELD_CONTENT_TYPE),
+                            ("content_id", _abi.UA_FIELD_CONTENT_ID),
+                            ("hash", _abi.UA_FIELD_HASH),
+                            ("expiration", _abi.UA_FIELD_EXPIRATION)):
+            value = getattr(profile, name)
+            if value is not None:
+                data, n = _arg(name, value)
+                if lib.pushcore_ua_profile_answer_set_str(answer, field, data, n) < 0:
+                    raise ValueError(f"profile {name}={value!r} refused")
+        if profile.size is not None:
+            lib.pushcore_ua_profile_answer_set_size(answer, _common.uint("size", profile.size, 64))
+        if profile.body is not None:
+            buf, n = _in_bytes("body", profile.body)
+            lib.pushcore_ua_profile_answer_set_body(answer, buf, n)
+        return 1
+
+
+class _NetworkUserPolicy(_common.Callback):
+    """Wraps policy(device, network_user) -> bool as a pushcore_ua_network_user_fn."""
+
+    cfunctype = _abi.NETWORK_USER_FN
+    usage = "network_user_policy must be callable: policy(device, network_user) -> bool"
+    on_error = 0
+
+    def call(self, device, device_len, user, user_len):
+        return 1 if self.fn(_text(device[:device_len]), _text(user[:user_len])) else 0
+
+
+class UaNotifier(_common.Timers, _Handle, release="close", released="closed"):
+    """The ua-profile notifier, a profile delivery server (draft 7.4-7.7, 8.2, 10.4). Every
+    keyword maps to a setter of pushcore_ua_notifier_config; omitted ones keep the
+    library's default: contact, via_transport + via_sent_by, form (a Form),
+    accept_unknown, accept_application, accept_unknown_dialog, max_subscriptions,
+    max_expected_devices, default_expires, min_expires, max_expires, notify_timeout_ms,
+    random(n) -> n bytes, lookup(profile_type, identity, query) -> Profile or None,
+    network_user_policy(device, network_user) -> bool."""
+
+    _last_error_fn = lib.pushcore_ua_notifier_last_error
+    _next_deadline_fn = lib.pushcore_ua_notifier_next_deadline
+    _on_timeout_fn = lib.pushcore_ua_notifier_on_timeout
+    _callbacks = ("_random", "_lookup", "_policy")
+    _random = _lookup = _policy = None
+
+    _U64_KEYS = (("accept_unknown", _abi.UA_NOTIFIER_ACCEPT_UNKNOWN),
+                 ("accept_application", _abi.UA_NOTIFIER_ACCEPT_APPLICATION),
+                 ("accept_unknown_dialog", _abi.UA_NOTIFIER_ACCEPT_UNKNOWN_DIALOG),
+                 ("max_subscriptions", _abi.UA_NOTIFIER_MAX_SUBSCRIPTIONS),
+                 ("max_expected_devices", _abi.UA_NOTIFIER_MAX_EXPECTED_DEVICES),
+                 ("default_expires", _abi.UA_NOTIFIER_DEFAULT_EXPIRES),
+                 ("min_expires", _abi.UA_NOTIFIER_MIN_EXPIRES),
+                 ("max_expires", _abi.UA_NOTIFIER_MAX_EXPIRES),
+                 ("notify_timeout_ms", _abi.UA_NOTIFIER_NOTIFY_TIMEOUT_MS))
+
+    def __init__(self, *, contact=None, via_transport=None, via_sent_by=None, form=None,
+                 random=None, lookup=None, network_user_policy=None, **numbers):
+        unknown = set(numbers) - {name for name, _ in self._U64_KEYS}
+        if unknown:
+            raise TypeError(f"unknown UaNotifier settings: {sorted(unknown)}")
+        rnd = _common.RandomSource(random) if random is not None else None
+        look = _Lookup(lookup) if lookup is not None else None
+        pol = _NetworkUserPolicy(network_user_policy) if network_user_policy is not None else None
+        cfg = _common.new_handle(lib.pushcore_ua_notifier_config_new, _abi.NotifierConfigP)
+
+        def check(status, function, given):
+            _common.check_setter(status, function, lib.pushcore_ua_notifier_config_last_error,
+                                 cfg, given)
+        try:
+            if contact is not None:
+                check(lib.pushcore_ua_notifier_config_set_contact(cfg, *_arg("contact", contact)),
+                      "pushcore_ua_notifier_config_set_contact", f"contact={contact!r}")
+            if via_transport is not None or via_sent_by is not None:
+                transport = "UDP" if via_transport is None else via_transport
+                check(lib.pushcore_ua_notifier_config_set_via(
+                    cfg, *_arg("via_transport", transport), *_arg("via_sent_by", via_sent_by)),
+                    "pushcore_ua_notifier_config_set_via",
+                    f"via_transport={transport!r}, via_sent_by={via_sent_by!r}")
+            if form is not None:
+                check(lib.pushcore_ua_notifier_config_set_form(cfg, _enum(Form, "form", form)),
+                      "pushcore_ua_notifier_config_set_form", f"form={form!r}")
+            for name, key in self._U64_KEYS:
+                if numbers.get(name) is not None:
+                    value = _common.uint(name, numbers[name], 64, allow_bool=True)
+                    check(lib.pushcore_ua_notifier_config_set_u64(cfg, key, value),
+                          "pushcore_ua_notifier_config_set_u64", f"{name}={numbers[name]!r}")
+            if rnd is not None:
+                check(lib.pushcore_ua_notifier_config_set_random(cfg, rnd.c_fn, None),
+                      "pushcore_ua_notifier_config_set_random", f"random={random!r}")
+            if look is not None:
+                check(lib.pushcore_ua_notifier_config_set_lookup(cfg, look.c_fn, None),
+                      "pushcore_ua_notifier_config_set_lookup", f"lookup={lookup!r}")
+            if pol is not None:
+                check(lib.pushcore_ua_notifier_config_set_network_user_policy(cfg, pol.c_fn, None),
+                      "pushcore_ua_notifier_config_set_network_user_policy",
+                      f"network_user_policy={network_user_policy!r}")
+            ptr = _common.new_from_config(lib.pushcore_ua_notifier_new, _abi.NotifierP, cfg,
+                                          lib.pushcore_ua_notifier_config_last_error, _fail)
+        finally:
+            lib.pushcore_ua_notifier_config_free(cfg)
+        self._random, self._lookup, self._policy = rnd, look, pol
+        self._adopt(ptr, lib.pushcore_ua_notifier_free)
+
+    @staticmethod
+    def _now(now_ms) -> int:
+        return _common.uint("now_ms", now_ms, 64)
+
+    def _check(self, status: int, function: str) -> int:
+        for cb in (self._random, self._lookup, self._policy):
+            error = _common.take_error(cb)
+            if error is not None:
+                raise error
+        return super()._check(status, function)
+
+    def receive(self, data, flow: int = 0, host: str = "", port: int = 0,
+                now_ms: int = 0) -> None:
+        """One complete SIP message from a peer (flow: the host's connection, 0 none)."""
+        buf, n = _in_bytes("data", data)
+        self._check(lib.pushcore_ua_notifier_receive(
+            self._h(), buf, n, _common.uint("flow", flow, 64), *_arg("host", host),
+            _common.uint("port", port, 16), self._now(now_ms)), "pushcore_ua_notifier_receive")
+
+    def profile_changed(self, profile_type, identity, effective_by=None, now_ms: int = 0) -> int:
+        """NOTIFYs every subscriber of the profile; returns how many."""
+        return self._check(lib.pushcore_ua_notifier_profile_changed(
+            self._h(), _enum(ProfileType, "profile_type", profile_type),
+            *_arg("identity", identity), 0 if effective_by is None else 1,
+            _common.uint("effective_by", effective_by or 0, 32), self._now(now_ms)),
+            "pushcore_ua_notifier_profile_changed")
+
+    def next_output(self):
+        """The next message to send as Output(data, flow, host, port), or None."""
+        data, length = _abi.BytesP(), ctypes.c_size_t()
+        flow, host, port = ctypes.c_uint64(), ctypes.c_char_p(), ctypes.c_uint16()
+        r = self._check(lib.pushcore_ua_notifier_next_output(
+            self._h(), ctypes.byref(data), ctypes.byref(length), ctypes.byref(flow),
+            ctypes.byref(host), ctypes.byref(port)), "pushcore_ua_notifier_next_output")
+        if r == 0:
+            return None
+        return Output(_common.borrowed(data, length.value), flow.value,
+                      _text(host.value or b""), port.value)
+
+    def outputs(self) -> list:
+        out = []
+        while (o := self.next_output()) is not None:
+            out.append(o)
+        return out
+
+    def output_failed(self, now_ms: int = 0) -> None:
+        """The output next_output() gave last could not be sent: a NOTIFY's subscription
+        ends. PUSHCORE_E_NOT_FOUND when it was not one."""
+        self._check(lib.pushcore_ua_notifier_output_failed(self._h(), self._now(now_ms)),
+                    "pushcore_ua_notifier_output_failed")
+
+    def events(self) -> list:
+        """Drains the events (MachineEvent), oldest first."""
+        out = []
+        while True:
+            ev = _abi.MachineEventP()
+            r = self._check(lib.pushcore_ua_notifier_next_event(self._h(), ctypes.byref(ev)),
+                            "pushcore_ua_notifier_next_event")
+            if r == 0:
+                return out
+            out.append(MachineEvent._copy(ev))
+
+    @property
+    def subscription_count(self) -> int:
+        return self._check(lib.pushcore_ua_notifier_subscription_count(self._h()),
+                           "pushcore_ua_notifier_subscription_count")
+
+    def state_of(self, subscription: int):
+        """The subscription's SubscriptionState, or None when there is none."""
+        r = lib.pushcore_ua_notifier_state_of(self._h(),
+                                              _common.uint("subscription", subscription, 64))
+        if r == -4:  # PUSHCORE_E_NOT_FOUND
+            return None
+        return SubscriptionState(self._check(r, "pushcore_ua_notifier_state_of"))
+
+    def add_expected(self, device, not_before_ms: int, not_after_ms: int) -> None:
+        """10.4: the device is expected to enroll in [not_before_ms, not_after_ms]."""
+        self._check(lib.pushcore_ua_notifier_add_expected(
+            self._h(), *_arg("device", device), _common.uint("not_before_ms", not_before_ms, 64),
+            _common.uint("not_after_ms", not_after_ms, 64)), "pushcore_ua_notifier_add_expected")
+
+    def remove_expected(self, device) -> bool:
+        return bool(self._check(lib.pushcore_ua_notifier_remove_expected(
+            self._h(), *_arg("device", device)), "pushcore_ua_notifier_remove_expected"))
+
+    def is_expected(self, device) -> bool:
+        return bool(self._check(lib.pushcore_ua_notifier_is_expected(
+            self._h(), *_arg("device", device)), "pushcore_ua_notifier_is_expected"))
+
+    def is_enrolled(self, device) -> bool:
+        return bool(self._check(lib.pushcore_ua_notifier_is_enrolled(
+            self._h(), *_arg("device", device)), "pushcore_ua_notifier_is_enrolled"))
+
+    def remove_enrolled(self, device) -> bool:
+        return bool(self._check(lib.pushcore_ua_notifier_remove_enrolled(
+            self._h(), *_arg("device", device)), "pushcore_ua_notifier_remove_enrolled"))

@@ -1,0 +1,497 @@
+/* The ua-profile machines through the C ABI only, as a C99 program sees it: the notifier
+ * (a profile delivery server) answering the draft's 7.12 SUBSCRIBE with a 200 and a
+ * content-indirection NOTIFY, the plug-and-play variant (application/url), profile
+ * changes, NOTIFY answers and failures, timers, the 10.4 enrollment lists, and every
+ * NULL or invalid argument with its last_error reason. */
+#include <pushcore.h>
+#include <stdio.h>
+#include <string.h>
+
+static int failures = 0;
+#define CHECK(cond)                                                           \
+    do {                                                                      \
+        if (!(cond)) {                                                        \
+            fprintf(stderr, "%s:%d: CHECK(%s)\n", __FILE__, __LINE__, #cond); \
+            ++failures;                                                       \
+        }                                                                     \
+    } while (0)
+
+static int contains(const uint8_t* data, size_t len, const char* needle) {
+    size_t n = strlen(needle), i;
+    for (i = 0; i + n <= len; ++i)
+        if (memcmp(data + i, needle, n) == 0) return 1;
+    return 0;
+}
+
+/* The value of a header field in a message (first line only), copied into out. */
+static int header(const uint8_t* msg, size_t len, const char* name, char* out, size_t cap) {
+    size_t n = strlen(name), i;
+    for (i = 0; i + n + 2 < len; ++i) {
+        if ((i == 0 || msg[i - 1] == '\n') && memcmp(msg + i, name, n) == 0 && msg[i + n] == ':') {
+            size_t at = i + n + 1, k = 0;
+            while (at < len && msg[at] == ' ') ++at;
+            while (at < len && msg[at] != '\r' && k + 1 < cap) out[k++] = (char)msg[at++];
+            out[k] = '\0';
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int counter_random(void* ctx, uint8_t* out, size_t len) {
+    unsigned* state = (unsigned*)ctx;
+    size_t i;
+    for (i = 0; i < len; ++i) out[i] = (uint8_t)(++*state * 37u);
+    return 0;
+}
+
+static int lookups = 0;
+static char looked_vendor[64];
+
+/* The host's store: one device, by reference and inline. */
+static int lookup(void* ctx, int32_t type, const char* identity, size_t len,
+                  pushcore_ua_profile_answer* a) {
+    const char* v;
+    size_t vlen;
+    (void)ctx;
+    ++lookups;
+    CHECK(identity[len] == '\0');
+    if (pushcore_ua_profile_answer_query_text(a, PUSHCORE_UA_TEXT_VENDOR, &v, &vlen) == 1 &&
+        vlen < sizeof looked_vendor) {
+        memcpy(looked_vendor, v, vlen);
+        looked_vendor[vlen] = '\0';
+    }
+    CHECK(pushcore_ua_profile_answer_query_text(a, 99, &v, &vlen) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_profile_answer_query_text(a, PUSHCORE_UA_TEXT_VENDOR, NULL, &vlen) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    if (type != PUSHCORE_UA_PROFILE_DEVICE || strcmp(identity, "MAC:FF00000036C5") != 0) return 0;
+    CHECK(pushcore_ua_profile_answer_set_str(
+              a, PUSHCORE_UA_FIELD_URL, "http://www.example.com/devices/ff00000036c5", 43) == 0);
+    CHECK(pushcore_ua_profile_answer_set_str(a, PUSHCORE_UA_FIELD_CONTENT_TYPE,
+                                             "application/x-z100-device-profile", 33) == 0);
+    CHECK(pushcore_ua_profile_answer_set_str(a, PUSHCORE_UA_FIELD_CONTENT_ID,
+                                             "39EHF78SA@example.com", 21) == 0);
+    CHECK(pushcore_ua_profile_answer_set_str(a, PUSHCORE_UA_FIELD_HASH,
+                                             "0123456789abcdef0123456789abcdef01234567", 40) == 0);
+    CHECK(pushcore_ua_profile_answer_set_str(a, PUSHCORE_UA_FIELD_EXPIRATION,
+                                             "Mon, 24 June 2002 09:00:00 GMT", 30) == 0);
+    CHECK(pushcore_ua_profile_answer_set_size(a, 1234) == 0);
+    CHECK(pushcore_ua_profile_answer_set_body(a, (const uint8_t*)"<device-profile/>", 17) == 0);
+    /* Refused values change nothing. */
+    CHECK(pushcore_ua_profile_answer_set_str(a, PUSHCORE_UA_FIELD_HASH, "12ab", 4) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_profile_answer_set_str(a, PUSHCORE_UA_FIELD_URL, "http://a b", 10) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_profile_answer_set_str(a, PUSHCORE_UA_FIELD_CONTENT_TYPE, "a\r\nb", 4) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_profile_answer_set_str(a, PUSHCORE_UA_FIELD_CONTENT_ID, "<x>", 3) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_profile_answer_set_str(a, 42, "x", 1) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_profile_answer_set_str(a, PUSHCORE_UA_FIELD_URL, NULL, 3) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_profile_answer_set_body(a, NULL, 3) == PUSHCORE_E_INVALID_ARGUMENT);
+    return 1;
+}
+
+static int policy(void* ctx, const char* device, size_t dlen, const char* user, size_t ulen) {
+    (void)ctx;
+    (void)device;
+    (void)dlen;
+    return ulen > 0 && strncmp(user, "sip:alice", 9) == 0;
+}
+
+/* The draft's 7.12 SUBSCRIBE, as written (its To carries a tag). */
+static const char* kDraftSubscribe =
+    "SUBSCRIBE sip:MAC%3aFF00000036C5@acme.example.com SIP/2.0\r\n"
+    "Event: ua-profile;profile-type=device;vendor=\"vendor.example.com\";\r\n"
+    "      model=\"Z100\";version=\"1.2.3\"\r\n"
+    "From: sip:MAC%3aFF00000036C5@acme.example.com;tag=1234\r\n"
+    "To: sip:MAC%3aFF00000036C5@acme.example.com;tag=abcd\r\n"
+    "Call-ID: 3573853342923422@10.1.1.44\r\n"
+    "CSeq: 2131 SUBSCRIBE\r\n"
+    "Contact: sip:MAC%3aFF00000036C5@10.1.1.44\r\n"
+    "Via: SIP/2.0/TCP 10.1.1.41;\r\n"
+    "      branch=z9hG4bK6d6d35b6e2a203104d97211a3d18f57a\r\n"
+    "Accept: message/external-body, application/x-z100-device-profile\r\n"
+    "Content-Length: 0\r\n\r\n";
+
+/* A plug-and-play SUBSCRIBE as deployed phones send it: Accept application/url. */
+static const char* kPnpSubscribe =
+    "SUBSCRIBE sip:MAC%3aFF00000036C5@10.1.1.1 SIP/2.0\r\n"
+    "Via: SIP/2.0/UDP 10.1.1.44:5060;branch=z9hG4bKpnp1\r\n"
+    "Max-Forwards: 70\r\n"
+    "From: <sip:MAC%3aFF00000036C5@10.1.1.1>;tag=p1\r\n"
+    "To: <sip:MAC%3aFF00000036C5@10.1.1.1>\r\n"
+    "Call-ID: pnp-1\r\n"
+    "CSeq: 1 SUBSCRIBE\r\n"
+    "Contact: <sip:phone@10.1.1.44:5060>\r\n"
+    "Event: ua-profile;profile-type=device;vendor=\"acme\";model=\"Z100\";version=\"1.2.3\"\r\n"
+    "Expires: 3600\r\n"
+    "Accept: application/url\r\n"
+    "Content-Length: 0\r\n\r\n";
+
+static pushcore_ua_notifier* make_notifier(unsigned* rnd) {
+    pushcore_ua_notifier_config* cfg = NULL;
+    pushcore_ua_notifier* n = NULL;
+    CHECK(pushcore_ua_notifier_config_new(&cfg) == 0);
+    CHECK(pushcore_ua_notifier_config_set_contact(cfg, "<sip:profiles@192.168.0.3>", 26) == 0);
+    CHECK(pushcore_ua_notifier_config_set_via(cfg, "TCP", 3, "192.168.0.3", 11) == 0);
+    CHECK(pushcore_ua_notifier_config_set_form(cfg, PUSHCORE_UA_FORM_DRAFT08) == 0);
+    CHECK(pushcore_ua_notifier_config_set_random(cfg, counter_random, rnd) == 0);
+    CHECK(pushcore_ua_notifier_config_set_lookup(cfg, lookup, NULL) == 0);
+    CHECK(pushcore_ua_notifier_config_set_network_user_policy(cfg, policy, NULL) == 0);
+    CHECK(pushcore_ua_notifier_config_set_u64(cfg, PUSHCORE_UA_NOTIFIER_MIN_EXPIRES, 60) == 0);
+    CHECK(pushcore_ua_notifier_config_set_u64(cfg, PUSHCORE_UA_NOTIFIER_NOTIFY_TIMEOUT_MS, 32000) ==
+          0);
+    CHECK(pushcore_ua_notifier_new(&n, cfg) == 0);
+    pushcore_ua_notifier_config_free(cfg); /* the notifier keeps a copy */
+    return n;
+}
+
+/* A response to a NOTIFY (its Via, From, To, Call-ID and CSeq echoed). */
+static size_t answer(const uint8_t* notify, size_t len, int code, char* out, size_t cap) {
+    char via[256], from[256], to[256], call[128], cseq[64];
+    int w;
+    CHECK(header(notify, len, "Via", via, sizeof via));
+    CHECK(header(notify, len, "From", from, sizeof from));
+    CHECK(header(notify, len, "To", to, sizeof to));
+    CHECK(header(notify, len, "Call-ID", call, sizeof call));
+    CHECK(header(notify, len, "CSeq", cseq, sizeof cseq));
+    w = snprintf(out, cap,
+                 "SIP/2.0 %d X\r\nVia: %s\r\nFrom: %s\r\nTo: %s\r\nCall-ID: %s\r\nCSeq: %s\r\n"
+                 "Content-Length: 0\r\n\r\n",
+                 code, via, from, to, call, cseq);
+    return (size_t)w;
+}
+
+static void test_draft_exchange(void) {
+    unsigned rnd = 0;
+    pushcore_ua_notifier* n = make_notifier(&rnd);
+    const uint8_t* data;
+    size_t len, i;
+    uint64_t flow, sub = 0, v;
+    const char* host;
+    uint16_t port;
+    const pushcore_event* ev;
+    const char* s;
+    size_t slen;
+    char ctype[256], resp[1024];
+    uint8_t notify[4096];
+    size_t notify_len = 0;
+    pushcore_ua_body* body = NULL;
+    int32_t kind;
+
+    CHECK(pushcore_ua_notifier_receive(n, (const uint8_t*)kDraftSubscribe, strlen(kDraftSubscribe),
+                                       7, "10.1.1.44", 9, 5060, 1000) == 0);
+    /* The 200, then the NOTIFY, both to where the SUBSCRIBE came from. */
+    CHECK(pushcore_ua_notifier_next_output(n, &data, &len, &flow, &host, &port) == 1);
+    CHECK(len > 12 && memcmp(data, "SIP/2.0 200", 11) == 0);
+    CHECK(flow == 7 && strcmp(host, "10.1.1.44") == 0 && port == 5060);
+    CHECK(contains(data, len, "Contact: <sip:profiles@192.168.0.3>"));
+    CHECK(pushcore_ua_notifier_next_output(n, &data, &len, &flow, &host, &port) == 1);
+    CHECK(len > 7 && memcmp(data, "NOTIFY ", 7) == 0);
+    CHECK(flow == 7 && strcmp(host, "10.1.1.44") == 0);
+    CHECK(contains(data, len, "Subscription-State: active"));
+    CHECK(contains(data, len, "Via: SIP/2.0/TCP 192.168.0.3"));
+    CHECK(len < sizeof notify);
+    memcpy(notify, data, len);
+    notify_len = len;
+    CHECK(pushcore_ua_notifier_next_output(n, &data, &len, &flow, &host, &port) == 0);
+    CHECK(lookups >= 1 && strcmp(looked_vendor, "vendor.example.com") == 0);
+
+    /* Its body: content indirection, parsed with pushcore_ua_body_parse. */
+    CHECK(header(notify, notify_len, "Content-Type", ctype, sizeof ctype));
+    for (i = 0; i + 4 <= notify_len; ++i)
+        if (memcmp(notify + i, "\r\n\r\n", 4) == 0) break;
+    CHECK(pushcore_ua_body_parse(&body, ctype, strlen(ctype), notify + i + 4, notify_len - i - 4, 0,
+                                 0) == 0);
+    CHECK(pushcore_ua_body_form(body) == PUSHCORE_UA_BODY_MULTIPART);
+    CHECK(pushcore_ua_body_part_count(body) == 1);
+    CHECK(pushcore_ua_body_part_kind(body, 0, &kind, NULL) == 0 &&
+          kind == PUSHCORE_UA_PART_INDIRECT);
+    CHECK(pushcore_ua_body_part_str(body, 0, PUSHCORE_UA_FIELD_URL, &s, &slen) == 1 &&
+          strcmp(s, "http://www.example.com/devices/ff00000036c5") == 0);
+    CHECK(pushcore_ua_body_part_str(body, 0, PUSHCORE_UA_FIELD_CONTENT_ID, &s, &slen) == 1 &&
+          strcmp(s, "39EHF78SA@example.com") == 0);
+    CHECK(pushcore_ua_body_part_str(body, 0, PUSHCORE_UA_FIELD_HASH, &s, &slen) == 1 &&
+          strcmp(s, "0123456789abcdef0123456789abcdef01234567") == 0);
+    CHECK(pushcore_ua_body_part_size(body, 0, &v) == 1 && v == 1234);
+    pushcore_ua_body_free(body);
+
+    /* The subscribed event. */
+    CHECK(pushcore_ua_notifier_next_event(n, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_NOTIFIER_SUBSCRIBED);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_UA_SUBSCRIPTION, &sub) == 1 && sub != 0);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_UA_PROFILE_TYPE, &v) == 1 &&
+          v == PUSHCORE_UA_PROFILE_DEVICE);
+    CHECK(pushcore_event_str(ev, PUSHCORE_FIELD_UA_IDENTITY, &s, &slen) == 1 &&
+          strcmp(s, "MAC:FF00000036C5") == 0);
+    CHECK(pushcore_event_str(ev, PUSHCORE_FIELD_UA_MODEL, &s, &slen) == 1 &&
+          strcmp(s, "Z100") == 0);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_UA_KNOWN, &v) == 1 && v == 1);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_EXPIRES, &v) == 1 && v == 86400);
+    CHECK(pushcore_event_field_count(ev) >= 7);
+    CHECK(pushcore_ua_notifier_next_event(n, &ev) == 0);
+    CHECK(pushcore_ua_notifier_subscription_count(n) == 1);
+    CHECK(pushcore_ua_notifier_state_of(n, sub) == PUSHCORE_UA_SUB_NOTIFYING);
+    CHECK(pushcore_ua_notifier_state_of(n, sub + 100) == PUSHCORE_E_NOT_FOUND);
+    CHECK(pushcore_ua_notifier_next_deadline(n) == 1000 + 32000);
+
+    /* The phone answers 200: the subscription is active until it expires. */
+    len = answer(notify, notify_len, 200, resp, sizeof resp);
+    CHECK(pushcore_ua_notifier_receive(n, (const uint8_t*)resp, len, 7, "10.1.1.44", 9, 5060,
+                                       1100) == 0);
+    CHECK(pushcore_ua_notifier_state_of(n, sub) == PUSHCORE_UA_SUB_ACTIVE);
+    CHECK(pushcore_ua_notifier_next_deadline(n) > 1100); /* may lie early: the old timer */
+    CHECK(pushcore_ua_notifier_on_timeout(n, 1200) == 0);
+    CHECK(pushcore_ua_notifier_state_of(n, sub) == PUSHCORE_UA_SUB_ACTIVE);
+
+    /* The profile changed: one NOTIFY with effective-by. */
+    CHECK(pushcore_ua_notifier_profile_changed(n, PUSHCORE_UA_PROFILE_DEVICE, "MAC:FF00000036C5",
+                                               16, 1, 30, 2000) == 1);
+    CHECK(pushcore_ua_notifier_next_output(n, &data, &len, &flow, &host, &port) == 1);
+    CHECK(memcmp(data, "NOTIFY ", 7) == 0 && contains(data, len, "effective-by=30"));
+    memcpy(notify, data, len);
+    notify_len = len;
+    CHECK(pushcore_ua_notifier_profile_changed(n, PUSHCORE_UA_PROFILE_USER, "bob@example.com", 15,
+                                               0, 0, 2000) == 0);
+
+    /* 481 to it: the subscription ends. */
+    len = answer(notify, notify_len, 481, resp, sizeof resp);
+    CHECK(pushcore_ua_notifier_receive(n, (const uint8_t*)resp, len, 7, "10.1.1.44", 9, 5060,
+                                       2100) == 0);
+    CHECK(pushcore_ua_notifier_next_event(n, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_NOTIFIER_TERMINATED);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_UA_END_REASON, &v) == 1 &&
+          v == PUSHCORE_UA_END_NOTIFY_FAILED);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_CODE, &v) == 1 && v == 481);
+    CHECK(pushcore_ua_notifier_subscription_count(n) == 0);
+    CHECK(pushcore_ua_notifier_next_deadline(n) == PUSHCORE_NO_DEADLINE ||
+          pushcore_ua_notifier_on_timeout(n, pushcore_ua_notifier_next_deadline(n)) == 0);
+    pushcore_ua_notifier_free(n);
+}
+
+static void test_plug_and_play(void) {
+    unsigned rnd = 0;
+    pushcore_ua_notifier* n = make_notifier(&rnd);
+    const uint8_t* data;
+    size_t len, i;
+    uint64_t flow, v;
+    const char* host;
+    const char* s;
+    size_t slen;
+    uint16_t port;
+    const pushcore_event* ev;
+    char ctype[256];
+    pushcore_ua_body* body = NULL;
+
+    CHECK(pushcore_ua_notifier_add_expected(n, "00:df:1e:00:4c:d0", 17, 0, 500) == 0);
+    CHECK(pushcore_ua_notifier_is_expected(n, "MAC:00DF1E004CD0", 16) == 1);
+    CHECK(pushcore_ua_notifier_add_expected(n, "ff00000036c5", 12, 0, 5000) == 0);
+    CHECK(pushcore_ua_notifier_is_enrolled(n, "MAC:FF00000036C5", 16) == 0);
+
+    CHECK(pushcore_ua_notifier_receive(n, (const uint8_t*)kPnpSubscribe, strlen(kPnpSubscribe), 0,
+                                       "10.1.1.44", 9, 5060, 1000) == 0);
+    CHECK(pushcore_ua_notifier_next_output(n, &data, &len, &flow, &host, &port) == 1);
+    CHECK(memcmp(data, "SIP/2.0 200", 11) == 0 && flow == 0);
+    CHECK(pushcore_ua_notifier_next_output(n, &data, &len, &flow, &host, &port) == 1);
+    CHECK(memcmp(data, "NOTIFY ", 7) == 0);
+    CHECK(header(data, len, "Content-Type", ctype, sizeof ctype));
+    CHECK(strcmp(ctype, "application/url") == 0);
+    for (i = 0; i + 4 <= len; ++i)
+        if (memcmp(data + i, "\r\n\r\n", 4) == 0) break;
+    CHECK(pushcore_ua_body_parse(&body, ctype, strlen(ctype), data + i + 4, len - i - 4, 0, 0) ==
+          0);
+    CHECK(pushcore_ua_body_form(body) == PUSHCORE_UA_BODY_URL);
+    CHECK(pushcore_ua_body_part_str(body, 0, PUSHCORE_UA_FIELD_URL, &s, &slen) == 1 &&
+          strcmp(s, "http://www.example.com/devices/ff00000036c5") == 0);
+    pushcore_ua_body_free(body);
+
+    CHECK(pushcore_ua_notifier_is_enrolled(n, "MAC:FF00000036C5", 16) == 1);
+    {
+        int saw_enrolled = 0, saw_subscribed = 0;
+        while (pushcore_ua_notifier_next_event(n, &ev) == 1) {
+            if (pushcore_event_type(ev) == PUSHCORE_EVENT_UA_NOTIFIER_ENROLLED) {
+                saw_enrolled = 1;
+                CHECK(pushcore_event_str(ev, PUSHCORE_FIELD_UA_IDENTITY, &s, &slen) == 1 &&
+                      strcmp(s, "MAC:FF00000036C5") == 0);
+            }
+            if (pushcore_event_type(ev) == PUSHCORE_EVENT_UA_NOTIFIER_SUBSCRIBED)
+                saw_subscribed = 1;
+        }
+        CHECK(saw_enrolled && saw_subscribed);
+    }
+
+    /* The NOTIFY cannot be sent: the subscription ends, no_response. */
+    CHECK(pushcore_ua_notifier_output_failed(n, 1200) == 0);
+    CHECK(pushcore_ua_notifier_next_event(n, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_NOTIFIER_TERMINATED);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_UA_END_REASON, &v) == 1 &&
+          v == PUSHCORE_UA_END_NO_RESPONSE);
+    CHECK(pushcore_ua_notifier_output_failed(n, 1200) == PUSHCORE_E_NOT_FOUND);
+    CHECK(pushcore_ua_notifier_last_error(n, &s, NULL) == PUSHCORE_E_NOT_FOUND && s[0] != '\0');
+
+    CHECK(pushcore_ua_notifier_remove_enrolled(n, "MAC:FF00000036C5", 16) == 1);
+    CHECK(pushcore_ua_notifier_remove_enrolled(n, "MAC:FF00000036C5", 16) == 0);
+    CHECK(pushcore_ua_notifier_remove_expected(n, "MAC:00DF1E004CD0", 16) == 1);
+    CHECK(pushcore_ua_notifier_is_expected(n, "MAC:00DF1E004CD0", 16) == 0);
+    pushcore_ua_notifier_free(n);
+}
+
+static void test_notifier_errors(void) {
+    unsigned rnd = 0;
+    pushcore_ua_notifier_config* cfg = NULL;
+    pushcore_ua_notifier* n = NULL;
+    const uint8_t* data;
+    size_t len, off;
+    uint64_t flow;
+    const char* host;
+    const char* reason;
+    uint16_t port;
+    const pushcore_event* ev;
+
+    /* Config. */
+    CHECK(pushcore_ua_notifier_config_new(NULL) == PUSHCORE_E_INVALID_ARGUMENT);
+    pushcore_ua_notifier_config_free(NULL);
+    CHECK(pushcore_ua_notifier_config_new(&cfg) == 0);
+    CHECK(pushcore_ua_notifier_config_last_error(cfg, &reason, &off) == 0 && reason[0] == '\0');
+    CHECK(pushcore_ua_notifier_config_set_contact(NULL, "x", 1) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_config_set_contact(cfg, NULL, 0) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_config_last_error(cfg, &reason, &off) ==
+              PUSHCORE_E_INVALID_ARGUMENT &&
+          strcmp(reason, "contact: empty or control characters") == 0);
+    CHECK(pushcore_ua_notifier_config_set_contact(cfg, "<sip:a\r\n>", 9) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_config_set_via(NULL, "UDP", 3, "h", 1) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_config_set_via(cfg, "U DP", 4, "h", 1) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_config_last_error(cfg, &reason, NULL) ==
+              PUSHCORE_E_INVALID_ARGUMENT &&
+          strcmp(reason, "via: transport must be a token such as UDP") == 0);
+    CHECK(pushcore_ua_notifier_config_set_via(cfg, "UDP", 3, "", 0) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_config_last_error(cfg, &reason, NULL) ==
+              PUSHCORE_E_INVALID_ARGUMENT &&
+          strcmp(reason, "via: sent-by must be host[:port]") == 0);
+    CHECK(pushcore_ua_notifier_config_set_form(NULL, 0) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_config_set_form(cfg, 7) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_config_set_form(cfg, PUSHCORE_UA_FORM_RFC6080) == 0);
+    CHECK(pushcore_ua_notifier_config_set_u64(NULL, 1, 1) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_config_set_u64(cfg, 999, 1) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_config_last_error(cfg, &reason, NULL) ==
+              PUSHCORE_E_INVALID_ARGUMENT &&
+          strcmp(reason, "not a PUSHCORE_UA_NOTIFIER_* key") == 0);
+    CHECK(pushcore_ua_notifier_config_set_u64(cfg, PUSHCORE_UA_NOTIFIER_ACCEPT_UNKNOWN, 2) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_config_set_u64(cfg, PUSHCORE_UA_NOTIFIER_MAX_SUBSCRIPTIONS, 0) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_config_set_u64(cfg, PUSHCORE_UA_NOTIFIER_MAX_EXPIRES,
+                                              (uint64_t)1 << 40) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_config_set_u64(cfg, PUSHCORE_UA_NOTIFIER_ACCEPT_UNKNOWN, 0) == 0);
+    CHECK(pushcore_ua_notifier_config_set_u64(cfg, PUSHCORE_UA_NOTIFIER_ACCEPT_APPLICATION, 0) ==
+          0);
+    CHECK(pushcore_ua_notifier_config_set_u64(cfg, PUSHCORE_UA_NOTIFIER_ACCEPT_UNKNOWN_DIALOG, 1) ==
+          0);
+    CHECK(pushcore_ua_notifier_config_set_u64(cfg, PUSHCORE_UA_NOTIFIER_MAX_EXPECTED_DEVICES, 1) ==
+          0);
+    CHECK(pushcore_ua_notifier_config_set_u64(cfg, PUSHCORE_UA_NOTIFIER_DEFAULT_EXPIRES, 3600) ==
+          0);
+    CHECK(pushcore_ua_notifier_config_set_random(NULL, counter_random, &rnd) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_config_set_random(cfg, NULL, NULL) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_config_set_random(cfg, counter_random, &rnd) == 0);
+    CHECK(pushcore_ua_notifier_config_set_lookup(NULL, lookup, NULL) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_config_set_lookup(cfg, NULL, NULL) == 0);
+    CHECK(pushcore_ua_notifier_config_set_network_user_policy(NULL, policy, NULL) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_config_set_network_user_policy(cfg, NULL, NULL) == 0);
+    CHECK(pushcore_ua_notifier_config_last_error(NULL, &reason, &off) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+
+    CHECK(pushcore_ua_notifier_new(NULL, cfg) == PUSHCORE_E_INVALID_ARGUMENT);
+    n = (pushcore_ua_notifier*)&rnd;
+    CHECK(pushcore_ua_notifier_new(&n, NULL) == PUSHCORE_E_INVALID_ARGUMENT && n == NULL);
+    CHECK(pushcore_ua_notifier_new(&n, cfg) == 0 && n != NULL);
+    pushcore_ua_notifier_config_free(cfg);
+    pushcore_ua_notifier_free(NULL);
+
+    /* Machine calls with NULL handles or pointers. */
+    CHECK(pushcore_ua_notifier_receive(NULL, (const uint8_t*)"x", 1, 0, "h", 1, 1, 0) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_receive(n, NULL, 0, 0, "h", 1, 1, 0) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_receive(n, (const uint8_t*)"x", 1, 0, NULL, 1, 1, 0) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_next_output(NULL, &data, &len, &flow, &host, &port) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_next_output(n, &data, &len, &flow, NULL, &port) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_next_event(NULL, &ev) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_next_event(n, NULL) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_next_deadline(NULL) == PUSHCORE_NO_DEADLINE);
+    CHECK(pushcore_ua_notifier_next_deadline(n) == PUSHCORE_NO_DEADLINE);
+    CHECK(pushcore_ua_notifier_on_timeout(NULL, 0) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_on_timeout(n, 0) == 0);
+    CHECK(pushcore_ua_notifier_output_failed(NULL, 0) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_subscription_count(NULL) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_state_of(NULL, 1) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_last_error(NULL, &reason, &off) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_add_expected(NULL, "x", 1, 0, 1) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_add_expected(n, NULL, 1, 0, 1) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_remove_expected(NULL, "x", 1) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_is_expected(NULL, "x", 1) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_is_enrolled(n, NULL, 2) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_remove_enrolled(NULL, "x", 1) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_profile_changed(NULL, 1, "x", 1, 0, 0, 0) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_profile_answer_set_str(NULL, 1, "x", 1) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_profile_answer_set_size(NULL, 1) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_profile_answer_set_body(NULL, NULL, 0) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_profile_answer_query_text(NULL, 1, &reason, &len) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+
+    /* last_error reasons. */
+    CHECK(pushcore_ua_notifier_profile_changed(n, 9, "x", 1, 0, 0, 0) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_last_error(n, &reason, &off) == PUSHCORE_E_INVALID_ARGUMENT &&
+          strcmp(reason, "profile_type: not a PUSHCORE_UA_PROFILE_* value") == 0);
+    CHECK(pushcore_ua_notifier_profile_changed(n, 1, "", 0, 0, 0, 0) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_last_error(n, &reason, &off) == PUSHCORE_E_INVALID_ARGUMENT &&
+          strcmp(reason, "identity: empty") == 0);
+    CHECK(pushcore_ua_notifier_profile_changed(n, 1, "x", 1, 2, 0, 0) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_last_error(n, &reason, &off) == PUSHCORE_E_INVALID_ARGUMENT &&
+          strcmp(reason, "has_effective_by: 0 or 1") == 0);
+    CHECK(pushcore_ua_notifier_add_expected(n, "not-a-device", 12, 0, 1) == PUSHCORE_E_SYNTAX);
+    CHECK(pushcore_ua_notifier_last_error(n, &reason, &off) == PUSHCORE_E_SYNTAX &&
+          reason[0] != '\0');
+    CHECK(pushcore_ua_notifier_add_expected(n, "MAC:00DF1E004CD0", 16, 5, 1) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_add_expected(n, "MAC:00DF1E004CD0", 16, 0, 1) == 0);
+    CHECK(pushcore_ua_notifier_last_error(n, &reason, &off) == 0 && reason[0] == '\0');
+    CHECK(pushcore_ua_notifier_add_expected(n, "MAC:00DF1E004CD1", 16, 0, 1) ==
+          PUSHCORE_E_LIMIT_STORE);
+    /* Broken bytes: a parse error with reason. */
+    CHECK(pushcore_ua_notifier_receive(n, (const uint8_t*)"garbage\r\n\r\n", 11, 0, "h", 1, 1, 0) <
+          0);
+    CHECK(pushcore_ua_notifier_last_error(n, &reason, &off) < 0 && reason[0] != '\0');
+    /* An unknown device refused (accept_unknown 0): a response still goes out. */
+    CHECK(pushcore_ua_notifier_receive(n, (const uint8_t*)kPnpSubscribe, strlen(kPnpSubscribe), 0,
+                                       "10.1.1.44", 9, 5060, 0) <= 0);
+    CHECK(pushcore_ua_notifier_next_output(n, &data, &len, &flow, &host, &port) == 1);
+    CHECK(len > 8 && memcmp(data, "SIP/2.0 ", 8) == 0 && memcmp(data, "SIP/2.0 200", 11) != 0);
+    pushcore_ua_notifier_free(n);
+}
+
+int main(void) {
+    test_draft_exchange();
+    test_plug_and_play();
+    test_notifier_errors();
+    if (failures) {
+        fprintf(stderr, "%d check(s) failed\n", failures);
+        return 1;
+    }
+    printf("c_abi_ua_profile_machines: all checks passed\n");
+    return 0;
+}
