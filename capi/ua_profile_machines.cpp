@@ -11,6 +11,7 @@
 #include "pushcore/sip/message.hpp"
 #include "pushcore/ua_profile.h"
 #include "pushcore/ua_profile/profile_notifier.hpp"
+#include "pushcore/ua_profile/profile_subscriber.hpp"
 #include "shim.hpp"
 
 using namespace pushcore;
@@ -33,6 +34,18 @@ struct pushcore_ua_notifier_config {
 struct pushcore_ua_notifier {
     std::optional<ProfileNotifier> notifier;
     ProfileNotifier::Output output;
+    pushcore_event event;
+    Error err;
+};
+
+struct pushcore_ua_subscriber_config {
+    SubscriberConfig config;
+    mutable Error err;
+};
+
+struct pushcore_ua_subscriber {
+    std::optional<ProfileSubscriber> subscriber;
+    std::string output;
     pushcore_event event;
     Error err;
 };
@@ -115,6 +128,25 @@ Status parse_message(const uint8_t* data, size_t len, sip::Message& m, Error& er
     if (!data && len) return err.fail(Status::invalid_argument, "data is NULL", 0);
     std::string_view bytes(reinterpret_cast<const char*>(data), len);
     return sip::parse_datagram(bytes, m, sip::Limits{}, err);
+}
+
+int32_t hash_code(ProfileSubscriber::HashCheck h) {
+    switch (h) {
+        case ProfileSubscriber::HashCheck::not_given:
+            return PUSHCORE_UA_HASH_NOT_GIVEN;
+        case ProfileSubscriber::HashCheck::verified:
+            return PUSHCORE_UA_HASH_VERIFIED;
+        case ProfileSubscriber::HashCheck::unverifiable:
+            return PUSHCORE_UA_HASH_UNVERIFIABLE;
+        case ProfileSubscriber::HashCheck::mismatch:
+            break;
+    }
+    return PUSHCORE_UA_HASH_MISMATCH;
+}
+
+// The most recent good profile, or the one of a media type.
+const Profile* current(const ProfileSubscriber& s, std::string_view content_type) {
+    return content_type.empty() ? s.current_profile() : s.current_profile(content_type);
 }
 
 }  // namespace
@@ -556,6 +588,433 @@ PUSHCORE_API int pushcore_ua_notifier_last_error(const pushcore_ua_notifier* n, 
                                                  size_t* offset) {
     if (!n) return PUSHCORE_E_INVALID_ARGUMENT;
     return last_error(n->err, reason, offset);
+}
+
+// ---- subscriber config --------------------------------------------------------------------
+
+PUSHCORE_API int pushcore_ua_subscriber_config_new(pushcore_ua_subscriber_config** out) {
+    if (!out) return PUSHCORE_E_INVALID_ARGUMENT;
+    *out = nullptr;
+    return guard([&]() -> int {
+        *out = new pushcore_ua_subscriber_config{};
+        return PUSHCORE_OK;
+    });
+}
+
+PUSHCORE_API void pushcore_ua_subscriber_config_free(pushcore_ua_subscriber_config* cfg) {
+    delete cfg;
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_config_set_profile_type(pushcore_ua_subscriber_config* cfg,
+                                                                int32_t type, const char* token,
+                                                                size_t len) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int {
+        ProfileType t;
+        if (!type_of(type, t))
+            return refuse(cfg->err, "profile_type: not a PUSHCORE_UA_PROFILE_* value");
+        std::string_view tok = text(token, len);
+        if (!text_ok(token, len) || has_ctl(tok))
+            return refuse(cfg->err, "profile_type: token has control characters");
+        if (t == ProfileType::other && tok.empty())
+            return refuse(cfg->err, "profile_type: OTHER needs its token");
+        if (t != ProfileType::other && !tok.empty())
+            return refuse(cfg->err, "profile_type: a token only for OTHER");
+        cfg->config.profile_type = t;
+        cfg->config.profile_type_token.assign(tok);
+        return PUSHCORE_OK;
+    });
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_config_set_form(pushcore_ua_subscriber_config* cfg,
+                                                        int32_t form) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    if (form == PUSHCORE_UA_FORM_DRAFT08)
+        cfg->config.form = Form::draft08;
+    else if (form == PUSHCORE_UA_FORM_RFC6080)
+        cfg->config.form = Form::rfc6080;
+    else
+        return refuse(cfg->err, "form: not a PUSHCORE_UA_FORM_* value");
+    return PUSHCORE_OK;
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_config_set_str(pushcore_ua_subscriber_config* cfg,
+                                                       int32_t key, const char* value, size_t len) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int {
+        std::string_view v = text(value, len);
+        if (!text_ok(value, len)) return refuse(cfg->err, "value: NULL with a length");
+        if (has_ctl(v)) return refuse(cfg->err, "value: control characters");
+        SubscriberConfig& c = cfg->config;
+        std::string* field = nullptr;
+        switch (key) {
+            case PUSHCORE_UA_SUBSCRIBER_STR_REQUEST_URI:
+                field = &c.request_uri;
+                break;
+            case PUSHCORE_UA_SUBSCRIBER_STR_FROM:
+                field = &c.from;
+                break;
+            case PUSHCORE_UA_SUBSCRIBER_STR_TO:
+                field = &c.to;
+                break;
+            case PUSHCORE_UA_SUBSCRIBER_STR_CONTACT:
+                field = &c.contact;
+                break;
+            case PUSHCORE_UA_SUBSCRIBER_STR_TRANSPORT:
+                if (v.empty() || v.find_first_of(" /;") != std::string_view::npos)
+                    return refuse(cfg->err, "transport: a token such as UDP");
+                field = &c.transport;
+                break;
+            case PUSHCORE_UA_SUBSCRIBER_STR_SENT_BY:
+                if (v.find_first_of(" ;,") != std::string_view::npos)
+                    return refuse(cfg->err, "sent_by: host[:port]");
+                field = &c.sent_by;
+                break;
+            case PUSHCORE_UA_SUBSCRIBER_STR_VENDOR:
+                field = &c.vendor;
+                break;
+            case PUSHCORE_UA_SUBSCRIBER_STR_MODEL:
+                field = &c.model;
+                break;
+            case PUSHCORE_UA_SUBSCRIBER_STR_VERSION:
+                field = &c.version;
+                break;
+            case PUSHCORE_UA_SUBSCRIBER_STR_NETWORK_USER:
+                field = &c.network_user;
+                break;
+            case PUSHCORE_UA_SUBSCRIBER_STR_USER_AGENT:
+                field = &c.user_agent;
+                break;
+            default:
+                return refuse(cfg->err, "not a PUSHCORE_UA_SUBSCRIBER_STR_* key");
+        }
+        field->assign(v);
+        return PUSHCORE_OK;
+    });
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_config_set_u64(pushcore_ua_subscriber_config* cfg,
+                                                       int32_t key, uint64_t value) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    if (value > UINT32_MAX) return refuse(cfg->err, "value: above 2^32-1 seconds");
+    switch (key) {
+        case PUSHCORE_UA_SUBSCRIBER_EXPIRES:
+            cfg->config.expires = static_cast<uint32_t>(value);
+            return PUSHCORE_OK;
+        case PUSHCORE_UA_SUBSCRIBER_REFRESH_MARGIN:
+            cfg->config.refresh_margin = static_cast<uint32_t>(value);
+            return PUSHCORE_OK;
+        default:
+            return refuse(cfg->err, "not a PUSHCORE_UA_SUBSCRIBER_* key");
+    }
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_config_add_accept(pushcore_ua_subscriber_config* cfg,
+                                                          const char* media_type, size_t len) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int {
+        std::string_view v = text(media_type, len);
+        if (!text_ok(media_type, len) || v.empty() || has_ctl(v) ||
+            v.find('/') == std::string_view::npos || v.find(',') != std::string_view::npos)
+            return refuse(cfg->err, "accept: not a media type");
+        cfg->config.accept.emplace_back(v);
+        return PUSHCORE_OK;
+    });
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_config_set_random(pushcore_ua_subscriber_config* cfg,
+                                                          pushcore_random_fn fn, void* ctx) {
+    if (!cfg || !fn) return PUSHCORE_E_INVALID_ARGUMENT;
+    cfg->config.random = Random{fn, ctx};
+    return PUSHCORE_OK;
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_config_set_hash(pushcore_ua_subscriber_config* cfg,
+                                                        pushcore_ua_hash_fn fn, void* ctx) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    cfg->config.hash = fn ? HashFn{fn, ctx} : HashFn::system_default();
+    return PUSHCORE_OK;
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_config_last_error(const pushcore_ua_subscriber_config* cfg,
+                                                          const char** reason, size_t* offset) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    return last_error(cfg->err, reason, offset);
+}
+
+// ---- subscriber ---------------------------------------------------------------------------
+
+PUSHCORE_API int pushcore_ua_subscriber_new(pushcore_ua_subscriber** out,
+                                            const pushcore_ua_subscriber_config* cfg) {
+    if (!out) return PUSHCORE_E_INVALID_ARGUMENT;
+    *out = nullptr;
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    return run(cfg->err, [&]() -> int {
+        auto s = std::make_unique<pushcore_ua_subscriber>();
+        Status st = ProfileSubscriber::create(cfg->config, s->subscriber, cfg->err);
+        if (st != Status::ok) return status(st);
+        *out = s.release();
+        return PUSHCORE_OK;
+    });
+}
+
+PUSHCORE_API void pushcore_ua_subscriber_free(pushcore_ua_subscriber* s) {
+    delete s;
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_start(pushcore_ua_subscriber* s, uint64_t now_ms) {
+    if (!s) return PUSHCORE_E_INVALID_ARGUMENT;
+    return run(s->err, [&] { return s->subscriber->start(now_ms); });
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_stop(pushcore_ua_subscriber* s, uint64_t now_ms) {
+    if (!s) return PUSHCORE_E_INVALID_ARGUMENT;
+    return run(s->err, [&] { return s->subscriber->stop(now_ms); });
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_receive(pushcore_ua_subscriber* s, const uint8_t* data,
+                                                size_t len, uint64_t now_ms) {
+    if (!s || !data) return PUSHCORE_E_INVALID_ARGUMENT;
+    return run(s->err, [&] {
+        sip::Message m;
+        if (parse_message(data, len, m, s->err) != Status::ok) return s->err.status;
+        return s->subscriber->receive(m, now_ms, s->err);
+    });
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_on_fetched(pushcore_ua_subscriber* s,
+                                                   const char* content_id, size_t id_len,
+                                                   const uint8_t* data, size_t len,
+                                                   uint64_t now_ms) {
+    if (!s || !text_ok(content_id, id_len) || (!data && len)) return PUSHCORE_E_INVALID_ARGUMENT;
+    return run(s->err, [&] {
+        std::string_view bytes(reinterpret_cast<const char*>(data), data ? len : 0);
+        return s->subscriber->on_fetched(text(content_id, id_len), bytes, now_ms);
+    });
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_on_fetch_failed(pushcore_ua_subscriber* s,
+                                                        const char* content_id, size_t id_len,
+                                                        uint64_t now_ms) {
+    if (!s || !text_ok(content_id, id_len)) return PUSHCORE_E_INVALID_ARGUMENT;
+    return run(s->err,
+               [&] { return s->subscriber->on_fetch_failed(text(content_id, id_len), now_ms); });
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_applied(pushcore_ua_subscriber* s) {
+    if (!s) return PUSHCORE_E_INVALID_ARGUMENT;
+    s->subscriber->applied();
+    return PUSHCORE_OK;
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_next_output(pushcore_ua_subscriber* s, const uint8_t** data,
+                                                    size_t* len) {
+    if (!s || !data || !len) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int {
+        if (!s->subscriber->next_output(s->output)) return 0;
+        *data = reinterpret_cast<const uint8_t*>(s->output.data());
+        *len = s->output.size();
+        return 1;
+    });
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_next_event(pushcore_ua_subscriber* s,
+                                                   const pushcore_event** ev) {
+    if (!s || !ev) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int {
+        ProfileSubscriber::Event e;
+        if (!s->subscriber->next_event(e)) return 0;
+        using T = ProfileSubscriber::Event::Type;
+        pushcore_event& out = s->event;
+        auto apply_by = [&] {
+            if (e.apply_by) out.num(PUSHCORE_FIELD_UA_APPLY_BY, *e.apply_by);
+        };
+        auto reason = [&] {
+            if (!e.reason.empty()) out.str(PUSHCORE_FIELD_REASON, e.reason);
+        };
+        auto hash_check = [&] {
+            out.num(PUSHCORE_FIELD_UA_HASH_CHECK, static_cast<uint64_t>(hash_code(e.hash_check)));
+        };
+        switch (e.type) {
+            case T::subscribed:
+                out.reset(PUSHCORE_EVENT_UA_SUBSCRIBER_SUBSCRIBED);
+                out.num(PUSHCORE_FIELD_CODE, e.code);
+                out.num(PUSHCORE_FIELD_EXPIRES, e.expires);
+                break;
+            case T::auth_required:
+                out.reset(PUSHCORE_EVENT_UA_SUBSCRIBER_AUTH_REQUIRED);
+                out.num(PUSHCORE_FIELD_CODE, e.code);
+                reason();
+                out.str(PUSHCORE_FIELD_UA_CHALLENGE, e.challenge);
+                break;
+            case T::failed:
+                out.reset(PUSHCORE_EVENT_UA_SUBSCRIBER_FAILED);
+                out.num(PUSHCORE_FIELD_CODE, e.code);
+                reason();
+                break;
+            case T::unsubscribed:
+                out.reset(PUSHCORE_EVENT_UA_SUBSCRIBER_UNSUBSCRIBED);
+                out.num(PUSHCORE_FIELD_CODE, e.code);
+                break;
+            case T::terminated:
+                out.reset(PUSHCORE_EVENT_UA_SUBSCRIBER_TERMINATED);
+                reason();
+                if (e.retry_after) out.num(PUSHCORE_FIELD_UA_RETRY_AFTER, *e.retry_after);
+                break;
+            case T::fetch:
+                out.reset(PUSHCORE_EVENT_UA_SUBSCRIBER_FETCH);
+                out.str(PUSHCORE_FIELD_UA_URL, e.url);
+                out.str(PUSHCORE_FIELD_UA_CONTENT_TYPE, e.content_type);
+                out.str(PUSHCORE_FIELD_UA_CONTENT_ID, e.content_id);
+                if (!e.hash.empty()) out.str(PUSHCORE_FIELD_UA_HASH, e.hash);
+                if (e.size) out.num(PUSHCORE_FIELD_UA_SIZE, *e.size);
+                apply_by();
+                break;
+            case T::profile:
+                out.reset(PUSHCORE_EVENT_UA_SUBSCRIBER_PROFILE);
+                out.str(PUSHCORE_FIELD_UA_CONTENT_TYPE, e.content_type);
+                if (!e.content_id.empty()) out.str(PUSHCORE_FIELD_UA_CONTENT_ID, e.content_id);
+                out.str(PUSHCORE_FIELD_UA_BODY, e.body);
+                apply_by();
+                break;
+            case T::no_profile:
+                out.reset(PUSHCORE_EVENT_UA_SUBSCRIBER_NO_PROFILE);
+                break;
+            case T::apply_by:
+                out.reset(PUSHCORE_EVENT_UA_SUBSCRIBER_APPLY_BY);
+                apply_by();
+                break;
+            case T::apply_when_idle:
+                out.reset(PUSHCORE_EVENT_UA_SUBSCRIBER_APPLY_WHEN_IDLE);
+                break;
+            case T::profile_ready:
+                out.reset(PUSHCORE_EVENT_UA_SUBSCRIBER_PROFILE_READY);
+                out.str(PUSHCORE_FIELD_UA_CONTENT_ID, e.content_id);
+                hash_check();
+                break;
+            case T::fetch_failed:
+                out.reset(PUSHCORE_EVENT_UA_SUBSCRIBER_FETCH_FAILED);
+                out.str(PUSHCORE_FIELD_UA_CONTENT_ID, e.content_id);
+                reason();
+                hash_check();
+                break;
+            case T::apply_due:
+                out.reset(PUSHCORE_EVENT_UA_SUBSCRIBER_APPLY_DUE);
+                apply_by();
+                break;
+        }
+        *ev = &out;
+        return 1;
+    });
+}
+
+PUSHCORE_API uint64_t pushcore_ua_subscriber_next_deadline(const pushcore_ua_subscriber* s) {
+    return s ? s->subscriber->next_deadline() : PUSHCORE_NO_DEADLINE;
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_on_timeout(pushcore_ua_subscriber* s, uint64_t now_ms) {
+    if (!s) return PUSHCORE_E_INVALID_ARGUMENT;
+    return run(s->err, [&]() -> int {
+        s->subscriber->on_timeout(now_ms);
+        return PUSHCORE_OK;
+    });
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_state(const pushcore_ua_subscriber* s) {
+    if (!s) return PUSHCORE_E_INVALID_ARGUMENT;
+    using S = ProfileSubscriber::State;
+    switch (s->subscriber->state()) {
+        case S::idle:
+            return PUSHCORE_UA_SUBSCRIBER_STATE_IDLE;
+        case S::subscribing:
+            return PUSHCORE_UA_SUBSCRIBER_STATE_SUBSCRIBING;
+        case S::subscribed:
+            return PUSHCORE_UA_SUBSCRIBER_STATE_SUBSCRIBED;
+        case S::refreshing:
+            return PUSHCORE_UA_SUBSCRIBER_STATE_REFRESHING;
+        case S::unsubscribing:
+            return PUSHCORE_UA_SUBSCRIBER_STATE_UNSUBSCRIBING;
+        case S::terminated:
+            break;
+    }
+    return PUSHCORE_UA_SUBSCRIBER_STATE_TERMINATED;
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_sub_state(const pushcore_ua_subscriber* s) {
+    if (!s) return PUSHCORE_E_INVALID_ARGUMENT;
+    using S = ProfileSubscriber::SubState;
+    switch (s->subscriber->sub_state()) {
+        case S::none:
+            return PUSHCORE_UA_SUBSTATE_NONE;
+        case S::pending:
+            return PUSHCORE_UA_SUBSTATE_PENDING;
+        case S::active:
+            return PUSHCORE_UA_SUBSTATE_ACTIVE;
+        case S::terminated:
+            break;
+    }
+    return PUSHCORE_UA_SUBSTATE_TERMINATED;
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_pending_fetches(const pushcore_ua_subscriber* s) {
+    if (!s) return PUSHCORE_E_INVALID_ARGUMENT;
+    size_t c = s->subscriber->pending_fetches();
+    return static_cast<int>(c > INT32_MAX ? INT32_MAX : c);
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_current_profile_str(pushcore_ua_subscriber* s,
+                                                            const char* content_type, size_t ct_len,
+                                                            int32_t field, const char** value,
+                                                            size_t* len) {
+    if (!s || !text_ok(content_type, ct_len) || !value || !len) return PUSHCORE_E_INVALID_ARGUMENT;
+    const Profile* p = current(*s->subscriber, text(content_type, ct_len));
+    const std::string* v = nullptr;
+    switch (field) {
+        case PUSHCORE_UA_FIELD_URL:
+            if (p) v = &p->url;
+            break;
+        case PUSHCORE_UA_FIELD_CONTENT_TYPE:
+            if (p) v = &p->content_type;
+            break;
+        case PUSHCORE_UA_FIELD_CONTENT_ID:
+            if (p) v = &p->content_id;
+            break;
+        default:
+            return PUSHCORE_E_INVALID_ARGUMENT;
+    }
+    if (!v) return 0;
+    *value = v->c_str();
+    *len = v->size();
+    return 1;
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_current_profile_body(pushcore_ua_subscriber* s,
+                                                             const char* content_type,
+                                                             size_t ct_len, const uint8_t** data,
+                                                             size_t* len) {
+    if (!s || !text_ok(content_type, ct_len) || !data || !len) return PUSHCORE_E_INVALID_ARGUMENT;
+    const Profile* p = current(*s->subscriber, text(content_type, ct_len));
+    if (!p) return 0;
+    *data = reinterpret_cast<const uint8_t*>(p->body.data());
+    *len = p->body.size();
+    return 1;
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_current_profile_apply_by(pushcore_ua_subscriber* s,
+                                                                 const char* content_type,
+                                                                 size_t ct_len,
+                                                                 uint64_t* apply_by) {
+    if (!s || !text_ok(content_type, ct_len) || !apply_by) return PUSHCORE_E_INVALID_ARGUMENT;
+    const Profile* p = current(*s->subscriber, text(content_type, ct_len));
+    if (!p || !p->apply_by) return 0;
+    *apply_by = *p->apply_by;
+    return 1;
+}
+
+PUSHCORE_API int pushcore_ua_subscriber_last_error(const pushcore_ua_subscriber* s,
+                                                   const char** reason, size_t* offset) {
+    if (!s) return PUSHCORE_E_INVALID_ARGUMENT;
+    return last_error(s->err, reason, offset);
 }
 
 }  // extern "C"

@@ -1,8 +1,8 @@
 /*
  * pushcore C ABI: the ua-profile grammar (draft-ietf-sipping-config-framework-08,
  * RFC 6080): the Event header field, device identifiers and their Request-URIs, and the
- * content-indirection NOTIFY bodies. The notifier machine is at the end
- * (the subscriber and discovery machines get their C ABI later).
+ * content-indirection NOTIFY bodies. The notifier and subscriber machines are at the end
+ * (the discovery machine gets its C ABI later).
  *
  * Objects:
  *   pushcore_ua_event         an Event header field value: parsed, checked, or built
@@ -432,6 +432,161 @@ PUSHCORE_API int pushcore_ua_notifier_remove_enrolled(pushcore_ua_notifier* n, c
                                                       size_t len);
 PUSHCORE_API int pushcore_ua_notifier_last_error(const pushcore_ua_notifier* n,
                                                  const char** reason, size_t* offset);
+
+/* ---- the subscriber: a phone's subscription to one profile type (draft 7.3-7.8) -------- */
+
+typedef struct pushcore_ua_subscriber_config pushcore_ua_subscriber_config;
+typedef struct pushcore_ua_subscriber pushcore_ua_subscriber;
+
+/* More event fields (the subscriber's and discovery's). */
+#define PUSHCORE_FIELD_UA_CHALLENGE 111   /* str: WWW-/Proxy-Authenticate value */
+#define PUSHCORE_FIELD_UA_RETRY_AFTER 112 /* u64: seconds (terminated) */
+#define PUSHCORE_FIELD_UA_URL 113         /* str: where to fetch the profile */
+#define PUSHCORE_FIELD_UA_CONTENT_TYPE 114 /* str */
+#define PUSHCORE_FIELD_UA_CONTENT_ID 115  /* str: without '<' '>' */
+#define PUSHCORE_FIELD_UA_HASH 116        /* str: SHA-1, 40 hex digits */
+#define PUSHCORE_FIELD_UA_SIZE 117        /* u64: the external-body's size parameter */
+#define PUSHCORE_FIELD_UA_BODY 118        /* str: an inline profile's bytes (may hold NULs) */
+#define PUSHCORE_FIELD_UA_APPLY_BY 119    /* u64: absolute now_ms; absent: apply when idle */
+#define PUSHCORE_FIELD_UA_HASH_CHECK 120  /* u64: PUSHCORE_UA_HASH_* */
+
+/* Subscriber events. */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_SUBSCRIBED 120      /* CODE, EXPIRES (granted) */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_AUTH_REQUIRED 121   /* CODE, REASON, CHALLENGE */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_FAILED 122          /* CODE (408: no answer), REASON */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_UNSUBSCRIBED 123    /* CODE */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_TERMINATED 124      /* REASON, RETRY_AFTER */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_FETCH 125           /* URL, CONTENT_TYPE, CONTENT_ID,
+                                                            HASH, SIZE, APPLY_BY */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_PROFILE 126         /* CONTENT_TYPE, CONTENT_ID, BODY,
+                                                            APPLY_BY: an inline profile */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_NO_PROFILE 127      /* a NOTIFY without body (7.7) */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_APPLY_BY 128        /* APPLY_BY (effective-by, 7.8) */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_APPLY_WHEN_IDLE 129 /* apply when non-obtrusive (7.8) */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_PROFILE_READY 130   /* CONTENT_ID, HASH_CHECK */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_FETCH_FAILED 131    /* CONTENT_ID, REASON, HASH_CHECK */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_APPLY_DUE 132       /* an effective-by deadline came */
+
+/* What on_fetched found about an indirect profile's hash (RFC 4483). */
+#define PUSHCORE_UA_HASH_NOT_GIVEN 1    /* the NOTIFY gave none */
+#define PUSHCORE_UA_HASH_VERIFIED 2     /* SHA-1 matched */
+#define PUSHCORE_UA_HASH_UNVERIFIABLE 3 /* given, but no hash function */
+#define PUSHCORE_UA_HASH_MISMATCH 4     /* SHA-1 differed: fetch_failed */
+
+/* pushcore_ua_subscriber_state. */
+#define PUSHCORE_UA_SUBSCRIBER_STATE_IDLE 1
+#define PUSHCORE_UA_SUBSCRIBER_STATE_SUBSCRIBING 2
+#define PUSHCORE_UA_SUBSCRIBER_STATE_SUBSCRIBED 3
+#define PUSHCORE_UA_SUBSCRIBER_STATE_REFRESHING 4
+#define PUSHCORE_UA_SUBSCRIBER_STATE_UNSUBSCRIBING 5
+#define PUSHCORE_UA_SUBSCRIBER_STATE_TERMINATED 6
+
+/* pushcore_ua_subscriber_sub_state: the last NOTIFY's Subscription-State (RFC 3265). */
+#define PUSHCORE_UA_SUBSTATE_NONE 1
+#define PUSHCORE_UA_SUBSTATE_PENDING 2
+#define PUSHCORE_UA_SUBSTATE_ACTIVE 3
+#define PUSHCORE_UA_SUBSTATE_TERMINATED 4
+
+/* Text settings, by PUSHCORE_UA_SUBSCRIBER_STR_* key. */
+#define PUSHCORE_UA_SUBSCRIBER_STR_REQUEST_URI 1 /* required: device URI or the user's AOR */
+#define PUSHCORE_UA_SUBSCRIBER_STR_FROM 2        /* From URI; the Request-URI when unset */
+#define PUSHCORE_UA_SUBSCRIBER_STR_TO 3          /* To URI; the Request-URI when unset */
+#define PUSHCORE_UA_SUBSCRIBER_STR_CONTACT 4
+#define PUSHCORE_UA_SUBSCRIBER_STR_TRANSPORT 5 /* Via transport, default "UDP" */
+#define PUSHCORE_UA_SUBSCRIBER_STR_SENT_BY 6   /* Via sent-by, "host[:port]" */
+#define PUSHCORE_UA_SUBSCRIBER_STR_VENDOR 7    /* required (7.2) */
+#define PUSHCORE_UA_SUBSCRIBER_STR_MODEL 8     /* required (7.2) */
+#define PUSHCORE_UA_SUBSCRIBER_STR_VERSION 9   /* required (7.2) */
+#define PUSHCORE_UA_SUBSCRIBER_STR_NETWORK_USER 10 /* draft08, device/local-network only */
+#define PUSHCORE_UA_SUBSCRIBER_STR_USER_AGENT 11   /* omitted when unset */
+
+/* Numeric settings, by PUSHCORE_UA_SUBSCRIBER_* key. */
+#define PUSHCORE_UA_SUBSCRIBER_EXPIRES 1        /* s, default 86400; 0: a one-time fetch */
+#define PUSHCORE_UA_SUBSCRIBER_REFRESH_MARGIN 2 /* s before expiry, default 600 */
+
+/* SHA-1 of `len` bytes into out20; returns 0 on success. */
+typedef int (*pushcore_ua_hash_fn)(void* ctx, const uint8_t* data, size_t len, uint8_t out20[20]);
+
+PUSHCORE_API int pushcore_ua_subscriber_config_new(pushcore_ua_subscriber_config** out);
+PUSHCORE_API void pushcore_ua_subscriber_config_free(pushcore_ua_subscriber_config* cfg);
+/* profile-type (PUSHCORE_UA_PROFILE_*, default DEVICE); OTHER needs its token, the others
+ * take NULL. */
+PUSHCORE_API int pushcore_ua_subscriber_config_set_profile_type(pushcore_ua_subscriber_config* cfg,
+                                                                int32_t type, const char* token,
+                                                                size_t len);
+PUSHCORE_API int pushcore_ua_subscriber_config_set_form(pushcore_ua_subscriber_config* cfg,
+                                                        int32_t form);
+/* A PUSHCORE_UA_SUBSCRIBER_STR_* setting; text with control characters is refused. URIs
+ * and the required fields are checked by pushcore_ua_subscriber_new. */
+PUSHCORE_API int pushcore_ua_subscriber_config_set_str(pushcore_ua_subscriber_config* cfg,
+                                                       int32_t key, const char* value, size_t len);
+PUSHCORE_API int pushcore_ua_subscriber_config_set_u64(pushcore_ua_subscriber_config* cfg,
+                                                       int32_t key, uint64_t value);
+/* A profile media type for Accept, after message/external-body (7.2, 7.5), in order. */
+PUSHCORE_API int pushcore_ua_subscriber_config_add_accept(pushcore_ua_subscriber_config* cfg,
+                                                          const char* media_type, size_t len);
+PUSHCORE_API int pushcore_ua_subscriber_config_set_random(pushcore_ua_subscriber_config* cfg,
+                                                          pushcore_random_fn fn, void* ctx);
+/* fn NULL restores the default (OpenSSL's SHA-1 when the build has it; else none, and a
+ * hash in a NOTIFY is reported PUSHCORE_UA_HASH_UNVERIFIABLE). */
+PUSHCORE_API int pushcore_ua_subscriber_config_set_hash(pushcore_ua_subscriber_config* cfg,
+                                                        pushcore_ua_hash_fn fn, void* ctx);
+PUSHCORE_API int pushcore_ua_subscriber_config_last_error(const pushcore_ua_subscriber_config* cfg,
+                                                          const char** reason, size_t* offset);
+
+/* On failure `out` stays NULL and pushcore_ua_subscriber_config_last_error says why
+ * (a URI that does not parse, vendor/model/version missing, ...). */
+PUSHCORE_API int pushcore_ua_subscriber_new(pushcore_ua_subscriber** out,
+                                            const pushcore_ua_subscriber_config* cfg);
+PUSHCORE_API void pushcore_ua_subscriber_free(pushcore_ua_subscriber* s);
+/* The initial SUBSCRIBE (from idle or terminated), and the Expires 0 one. */
+PUSHCORE_API int pushcore_ua_subscriber_start(pushcore_ua_subscriber* s, uint64_t now_ms);
+PUSHCORE_API int pushcore_ua_subscriber_stop(pushcore_ua_subscriber* s, uint64_t now_ms);
+/* One complete SIP message: a response to our SUBSCRIBE, or a NOTIFY (always answered
+ * through next_output; a refused one returns the reason's status). */
+PUSHCORE_API int pushcore_ua_subscriber_receive(pushcore_ua_subscriber* s, const uint8_t* data,
+                                                size_t len, uint64_t now_ms);
+/* The host fetched (or failed to fetch) the profile of a fetch event's CONTENT_ID.
+ * PUSHCORE_E_NOT_FOUND when no such fetch is outstanding. */
+PUSHCORE_API int pushcore_ua_subscriber_on_fetched(pushcore_ua_subscriber* s,
+                                                   const char* content_id, size_t id_len,
+                                                   const uint8_t* data, size_t len,
+                                                   uint64_t now_ms);
+PUSHCORE_API int pushcore_ua_subscriber_on_fetch_failed(pushcore_ua_subscriber* s,
+                                                        const char* content_id, size_t id_len,
+                                                        uint64_t now_ms);
+/* The host made the current profiles effective: cancels the apply_due deadline. */
+PUSHCORE_API int pushcore_ua_subscriber_applied(pushcore_ua_subscriber* s);
+/* 1 and the next message to send to the profile delivery server (borrowed), 0 none. */
+PUSHCORE_API int pushcore_ua_subscriber_next_output(pushcore_ua_subscriber* s,
+                                                    const uint8_t** data, size_t* len);
+PUSHCORE_API int pushcore_ua_subscriber_next_event(pushcore_ua_subscriber* s,
+                                                   const pushcore_event** ev);
+PUSHCORE_API uint64_t pushcore_ua_subscriber_next_deadline(const pushcore_ua_subscriber* s);
+PUSHCORE_API int pushcore_ua_subscriber_on_timeout(pushcore_ua_subscriber* s, uint64_t now_ms);
+/* PUSHCORE_UA_SUBSCRIBER_STATE_*, PUSHCORE_UA_SUBSTATE_*, outstanding fetches. */
+PUSHCORE_API int pushcore_ua_subscriber_state(const pushcore_ua_subscriber* s);
+PUSHCORE_API int pushcore_ua_subscriber_sub_state(const pushcore_ua_subscriber* s);
+PUSHCORE_API int pushcore_ua_subscriber_pending_fetches(const pushcore_ua_subscriber* s);
+/* The current good profile: the most recent one (content_type NULL or empty), or the one
+ * of a media type. A text field (PUSHCORE_UA_FIELD_URL, CONTENT_TYPE, CONTENT_ID; URL is
+ * empty for an inline profile), its bytes, its effective-by time (1 and *apply_by, 0 when
+ * to apply when idle): 1 when there is such a profile, 0 when not. Borrowed until the
+ * next call on s. */
+PUSHCORE_API int pushcore_ua_subscriber_current_profile_str(pushcore_ua_subscriber* s,
+                                                            const char* content_type,
+                                                            size_t ct_len, int32_t field,
+                                                            const char** value, size_t* len);
+PUSHCORE_API int pushcore_ua_subscriber_current_profile_body(pushcore_ua_subscriber* s,
+                                                             const char* content_type,
+                                                             size_t ct_len, const uint8_t** data,
+                                                             size_t* len);
+PUSHCORE_API int pushcore_ua_subscriber_current_profile_apply_by(pushcore_ua_subscriber* s,
+                                                                 const char* content_type,
+                                                                 size_t ct_len,
+                                                                 uint64_t* apply_by);
+PUSHCORE_API int pushcore_ua_subscriber_last_error(const pushcore_ua_subscriber* s,
+                                                   const char** reason, size_t* offset);
 
 #ifdef __cplusplus
 }

@@ -2,7 +2,8 @@
  * (a profile delivery server) answering the draft's 7.12 SUBSCRIBE with a 200 and a
  * content-indirection NOTIFY, the plug-and-play variant (application/url), profile
  * changes, NOTIFY answers and failures, timers, the 10.4 enrollment lists, and every
- * NULL or invalid argument with its last_error reason. */
+ * NULL or invalid argument with its last_error reason; the subscriber (a phone) through a
+ * full 7.12 exchange: SUBSCRIBE, 200, the draft's NOTIFY, its fetch and profile_ready. */
 #include <pushcore.h>
 #include <stdio.h>
 #include <string.h>
@@ -484,10 +485,404 @@ static void test_notifier_errors(void) {
     pushcore_ua_notifier_free(n);
 }
 
+/* ---- the subscriber ------------------------------------------------------------------- */
+
+/* Deterministic stand-in for SHA-1: out[i] = sum of the bytes + i. Counts its calls. */
+static int hash_calls = 0;
+static int fake_sha1(void* ctx, const uint8_t* data, size_t len, uint8_t out20[20]) {
+    unsigned sum = 0, i;
+    size_t k;
+    (void)ctx;
+    ++hash_calls;
+    for (k = 0; k < len; ++k) sum += data[k];
+    for (i = 0; i < 20; ++i) out20[i] = (uint8_t)(sum + i);
+    return 0;
+}
+
+static void fake_hex(const char* content, char out[41]) {
+    static const char* hex = "0123456789abcdef";
+    uint8_t d[20];
+    int i;
+    fake_sha1(NULL, (const uint8_t*)content, strlen(content), d);
+    --hash_calls;
+    for (i = 0; i < 20; ++i) {
+        out[2 * i] = hex[d[i] >> 4];
+        out[2 * i + 1] = hex[d[i] & 15];
+    }
+    out[40] = '\0';
+}
+
+/* The NOTIFY body of the draft's 7.12. */
+static const char* kDraftNotifyBody =
+    "--boundary42\r\n"
+    "Content-Type: message/external-body;\r\n"
+    "      access-type=\"URL\";\r\n"
+    "      expiration=\"Mon, 24 June 2002 09:00:00 GMT\";\r\n"
+    "      URL=\"http://www.example.com/devices/ff00000036c5\";\r\n"
+    "      size=1234\r\n"
+    "\r\n"
+    "Content-Type: application/x-z100-device-profile\r\n"
+    "Content-ID: <39EHF78SA@example.com>\r\n"
+    "\r\n"
+    "--boundary42--\r\n";
+
+/* The draft's 7.12 NOTIFY in the dialog of `subscribe` (its Call-ID, its From as To), with
+ * the Subscription-State RFC 3265 requires and the draft's example leaves out. */
+static size_t draft_notify(const uint8_t* subscribe, size_t len, unsigned cseq,
+                           const char* content_type, const char* body, char* out, size_t cap) {
+    char from[256], call[128];
+    int w;
+    CHECK(header(subscribe, len, "From", from, sizeof from));
+    CHECK(header(subscribe, len, "Call-ID", call, sizeof call));
+    w = snprintf(out, cap,
+                 "NOTIFY sip:MAC%%3aFF00000036C5@10.1.1.44 SIP/2.0\r\n"
+                 "Event: ua-profile;effective-by=3600\r\n"
+                 "From: sip:MAC%%3aFF00000036C5@acme.example.com;tag=abcd\r\n"
+                 "To: %s\r\n"
+                 "Call-ID: %s\r\n"
+                 "CSeq: %u NOTIFY\r\n"
+                 "Via: SIP/2.0/UDP 192.168.0.3;\r\n"
+                 "      branch=z9hG4bK1e3effada91dc37fd5a0c95cbf%u\r\n"
+                 "Contact: <sip:192.168.0.3>\r\n"
+                 "Subscription-State: active;expires=86400\r\n"
+                 "MIME-Version: 1.0\r\n"
+                 "Content-Type: %s\r\n"
+                 "Content-Length: %u\r\n\r\n%s",
+                 from, call, cseq, cseq, content_type, (unsigned)strlen(body), body);
+    CHECK(w > 0 && (size_t)w < cap);
+    return (size_t)w;
+}
+
+static pushcore_ua_subscriber_config* subscriber_config(unsigned* rnd) {
+    pushcore_ua_subscriber_config* cfg = NULL;
+    CHECK(pushcore_ua_subscriber_config_new(&cfg) == 0);
+    CHECK(pushcore_ua_subscriber_config_set_profile_type(cfg, PUSHCORE_UA_PROFILE_DEVICE, NULL,
+                                                         0) == 0);
+    CHECK(pushcore_ua_subscriber_config_set_form(cfg, PUSHCORE_UA_FORM_DRAFT08) == 0);
+#define SET(key, text) \
+    CHECK(pushcore_ua_subscriber_config_set_str(cfg, key, text, strlen(text)) == 0)
+    SET(PUSHCORE_UA_SUBSCRIBER_STR_REQUEST_URI, "sip:MAC%3aFF00000036C5@acme.example.com");
+    SET(PUSHCORE_UA_SUBSCRIBER_STR_CONTACT, "sip:MAC%3aFF00000036C5@10.1.1.44");
+    SET(PUSHCORE_UA_SUBSCRIBER_STR_TRANSPORT, "TCP");
+    SET(PUSHCORE_UA_SUBSCRIBER_STR_SENT_BY, "10.1.1.41");
+    SET(PUSHCORE_UA_SUBSCRIBER_STR_VENDOR, "vendor.example.com");
+    SET(PUSHCORE_UA_SUBSCRIBER_STR_MODEL, "Z100");
+    SET(PUSHCORE_UA_SUBSCRIBER_STR_VERSION, "1.2.3");
+    SET(PUSHCORE_UA_SUBSCRIBER_STR_USER_AGENT, "Z100/1.2.3");
+#undef SET
+    CHECK(pushcore_ua_subscriber_config_add_accept(cfg, "application/x-z100-device-profile", 33) ==
+          0);
+    CHECK(pushcore_ua_subscriber_config_set_u64(cfg, PUSHCORE_UA_SUBSCRIBER_EXPIRES, 86400) == 0);
+    CHECK(pushcore_ua_subscriber_config_set_u64(cfg, PUSHCORE_UA_SUBSCRIBER_REFRESH_MARGIN, 600) ==
+          0);
+    CHECK(pushcore_ua_subscriber_config_set_random(cfg, counter_random, rnd) == 0);
+    CHECK(pushcore_ua_subscriber_config_set_hash(cfg, fake_sha1, NULL) == 0);
+    return cfg;
+}
+
+static void test_subscriber_exchange(void) {
+    unsigned rnd = 0;
+    pushcore_ua_subscriber_config* cfg = subscriber_config(&rnd);
+    pushcore_ua_subscriber* s = NULL;
+    const uint8_t* data;
+    size_t len, slen;
+    uint8_t sub[2048];
+    size_t sub_len;
+    char via[256], from[256], to[256], call[128], cseq[64], hv[64], msg[4096], body[1024];
+    char digest[41];
+    const pushcore_event* ev;
+    const char* str;
+    uint64_t v;
+    int w;
+
+    CHECK(pushcore_ua_subscriber_new(&s, cfg) == 0);
+    pushcore_ua_subscriber_config_free(cfg); /* the subscriber keeps a copy */
+    CHECK(pushcore_ua_subscriber_state(s) == PUSHCORE_UA_SUBSCRIBER_STATE_IDLE);
+    CHECK(pushcore_ua_subscriber_sub_state(s) == PUSHCORE_UA_SUBSTATE_NONE);
+    CHECK(pushcore_ua_subscriber_current_profile_str(s, NULL, 0, PUSHCORE_UA_FIELD_URL, &str,
+                                                     &slen) == 0);
+
+    /* start -> the SUBSCRIBE of 7.12. */
+    CHECK(pushcore_ua_subscriber_start(s, 0) == 0);
+    CHECK(pushcore_ua_subscriber_state(s) == PUSHCORE_UA_SUBSCRIBER_STATE_SUBSCRIBING);
+    CHECK(pushcore_ua_subscriber_next_output(s, &data, &len) == 1);
+    CHECK(len < sizeof sub);
+    memcpy(sub, data, len);
+    sub_len = len;
+    CHECK(memcmp(sub, "SUBSCRIBE sip:MAC%3aFF00000036C5@acme.example.com SIP/2.0\r\n", 59) == 0);
+    CHECK(header(sub, sub_len, "Event", hv, sizeof hv));
+    CHECK(contains(sub, sub_len,
+                   "Event: ua-profile;profile-type=device;vendor=\"vendor.example.com\";"
+                   "model=\"Z100\";version=\"1.2.3\""));
+    CHECK(
+        contains(sub, sub_len, "Accept: message/external-body, application/x-z100-device-profile"));
+    CHECK(contains(sub, sub_len, "Expires: 86400"));
+    CHECK(contains(sub, sub_len, "User-Agent: Z100/1.2.3"));
+    CHECK(contains(sub, sub_len, "Via: SIP/2.0/TCP 10.1.1.41;branch=z9hG4bK"));
+    CHECK(pushcore_ua_subscriber_next_output(s, &data, &len) == 0);
+    CHECK(pushcore_ua_subscriber_start(s, 0) == PUSHCORE_E_INVALID_STATE);
+
+    /* The notifier's 200. */
+    CHECK(header(sub, sub_len, "Via", via, sizeof via));
+    CHECK(header(sub, sub_len, "From", from, sizeof from));
+    CHECK(header(sub, sub_len, "To", to, sizeof to));
+    CHECK(header(sub, sub_len, "Call-ID", call, sizeof call));
+    CHECK(header(sub, sub_len, "CSeq", cseq, sizeof cseq));
+    w = snprintf(msg, sizeof msg,
+                 "SIP/2.0 200 OK\r\nVia: %s\r\nFrom: %s\r\nTo: %s;tag=abcd\r\nCall-ID: %s\r\n"
+                 "CSeq: %s\r\nExpires: 3600\r\nContact: <sip:192.168.0.3>\r\n"
+                 "Content-Length: 0\r\n\r\n",
+                 via, from, to, call, cseq);
+    CHECK(pushcore_ua_subscriber_receive(s, (const uint8_t*)msg, (size_t)w, 100) == 0);
+    CHECK(pushcore_ua_subscriber_state(s) == PUSHCORE_UA_SUBSCRIBER_STATE_SUBSCRIBED);
+    CHECK(pushcore_ua_subscriber_next_event(s, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_SUBSCRIBER_SUBSCRIBED);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_CODE, &v) == 1 && v == 200);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_EXPIRES, &v) == 1 && v == 3600);
+    CHECK(pushcore_ua_subscriber_next_event(s, &ev) == 0);
+    /* The refresh is due before the granted hour ends. */
+    CHECK(pushcore_ua_subscriber_next_deadline(s) > 100 &&
+          pushcore_ua_subscriber_next_deadline(s) < 100 + 3600 * 1000);
+    /* A second 200 answers nothing in flight. */
+    CHECK(pushcore_ua_subscriber_receive(s, (const uint8_t*)msg, (size_t)w, 150) ==
+          PUSHCORE_E_UNEXPECTED_MESSAGE);
+
+    /* The draft's 7.12 NOTIFY -> 200, a fetch with its URL and Content-ID, apply_by. */
+    len = draft_notify(sub, sub_len, 321, "multipart/mixed; boundary=boundary42", kDraftNotifyBody,
+                       msg, sizeof msg);
+    CHECK(pushcore_ua_subscriber_receive(s, (const uint8_t*)msg, len, 10000) == 0);
+    CHECK(pushcore_ua_subscriber_sub_state(s) == PUSHCORE_UA_SUBSTATE_ACTIVE);
+    CHECK(pushcore_ua_subscriber_next_output(s, &data, &len) == 1);
+    CHECK(len > 11 && memcmp(data, "SIP/2.0 200", 11) == 0);
+    CHECK(contains(data, len, "CSeq: 321 NOTIFY"));
+    CHECK(contains(data, len, call));
+    CHECK(pushcore_ua_subscriber_next_event(s, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_SUBSCRIBER_FETCH);
+    CHECK(pushcore_event_str(ev, PUSHCORE_FIELD_UA_URL, &str, &slen) == 1 &&
+          strcmp(str, "http://www.example.com/devices/ff00000036c5") == 0);
+    CHECK(pushcore_event_str(ev, PUSHCORE_FIELD_UA_CONTENT_ID, &str, &slen) == 1 &&
+          strcmp(str, "39EHF78SA@example.com") == 0 && slen == 21);
+    CHECK(pushcore_event_str(ev, PUSHCORE_FIELD_UA_CONTENT_TYPE, &str, &slen) == 1 &&
+          strcmp(str, "application/x-z100-device-profile") == 0);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_UA_SIZE, &v) == 1 && v == 1234);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_UA_APPLY_BY, &v) == 1 && v == 10000 + 3600000);
+    CHECK(pushcore_event_str(ev, PUSHCORE_FIELD_UA_HASH, &str, &slen) == 0);
+    CHECK(pushcore_ua_subscriber_next_event(s, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_SUBSCRIBER_APPLY_BY);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_UA_APPLY_BY, &v) == 1 && v == 10000 + 3600000);
+    CHECK(pushcore_ua_subscriber_next_event(s, &ev) == 0);
+    CHECK(pushcore_ua_subscriber_pending_fetches(s) == 1);
+
+    /* The host fetched it: profile_ready, and it is current. */
+    CHECK(pushcore_ua_subscriber_on_fetched(s, "nobody@example.com", 18, (const uint8_t*)"x", 1,
+                                            10500) == PUSHCORE_E_NOT_FOUND);
+    CHECK(pushcore_ua_subscriber_on_fetched(s, "39EHF78SA@example.com", 21,
+                                            (const uint8_t*)"<device-profile/>", 17, 11000) == 0);
+    CHECK(pushcore_ua_subscriber_next_event(s, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_SUBSCRIBER_PROFILE_READY);
+    CHECK(pushcore_event_str(ev, PUSHCORE_FIELD_UA_CONTENT_ID, &str, &slen) == 1 &&
+          strcmp(str, "39EHF78SA@example.com") == 0);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_UA_HASH_CHECK, &v) == 1 &&
+          v == PUSHCORE_UA_HASH_NOT_GIVEN);
+    CHECK(pushcore_ua_subscriber_pending_fetches(s) == 0);
+    CHECK(pushcore_ua_subscriber_current_profile_str(s, NULL, 0, PUSHCORE_UA_FIELD_URL, &str,
+                                                     &slen) == 1 &&
+          strcmp(str, "http://www.example.com/devices/ff00000036c5") == 0);
+    CHECK(pushcore_ua_subscriber_current_profile_str(s, "application/x-z100-device-profile", 33,
+                                                     PUSHCORE_UA_FIELD_CONTENT_ID, &str,
+                                                     &slen) == 1 &&
+          strcmp(str, "39EHF78SA@example.com") == 0);
+    CHECK(pushcore_ua_subscriber_current_profile_str(s, "text/plain", 10, PUSHCORE_UA_FIELD_URL,
+                                                     &str, &slen) == 0);
+    CHECK(pushcore_ua_subscriber_current_profile_body(s, NULL, 0, &data, &len) == 1 && len == 17 &&
+          memcmp(data, "<device-profile/>", 17) == 0);
+    CHECK(pushcore_ua_subscriber_current_profile_apply_by(s, NULL, 0, &v) == 1 &&
+          v == 10000 + 3600000);
+    CHECK(hash_calls == 0);
+
+    /* A second NOTIFY with a new Content-ID and a hash: the hash callback checks it. */
+    fake_hex("<profile-2/>", digest);
+    w = snprintf(body, sizeof body,
+                 "--b1\r\nContent-Type: message/external-body; access-type=\"URL\";\r\n"
+                 " URL=\"http://cfg.example.com/p2\";\r\n hash=%s\r\n\r\n"
+                 "Content-Type: application/x-z100-device-profile\r\nContent-ID: <p2@x>\r\n"
+                 "\r\n--b1--\r\n",
+                 digest);
+    CHECK(w > 0 && (size_t)w < sizeof body);
+    len = draft_notify(sub, sub_len, 322, "multipart/mixed;boundary=b1", body, msg, sizeof msg);
+    CHECK(pushcore_ua_subscriber_receive(s, (const uint8_t*)msg, len, 20000) == 0);
+    CHECK(pushcore_ua_subscriber_next_output(s, &data, &len) == 1 &&
+          memcmp(data, "SIP/2.0 200", 11) == 0);
+    CHECK(pushcore_ua_subscriber_next_event(s, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_SUBSCRIBER_FETCH);
+    CHECK(pushcore_event_str(ev, PUSHCORE_FIELD_UA_HASH, &str, &slen) == 1 &&
+          strcmp(str, digest) == 0);
+    while (pushcore_ua_subscriber_next_event(s, &ev) == 1) {
+    }
+    /* A failed fetch leaves the previous profile current; then the right bytes. */
+    CHECK(pushcore_ua_subscriber_on_fetched(s, "p2@x", 4, (const uint8_t*)"<wrong/>", 8, 20100) ==
+          0);
+    CHECK(hash_calls == 1);
+    CHECK(pushcore_ua_subscriber_next_event(s, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_SUBSCRIBER_FETCH_FAILED);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_UA_HASH_CHECK, &v) == 1 &&
+          v == PUSHCORE_UA_HASH_MISMATCH);
+    CHECK(pushcore_ua_subscriber_current_profile_str(s, NULL, 0, PUSHCORE_UA_FIELD_CONTENT_ID, &str,
+                                                     &slen) == 1 &&
+          strcmp(str, "39EHF78SA@example.com") == 0);
+
+    /* The apply_due deadline, cancelled by applied(). */
+    CHECK(pushcore_ua_subscriber_applied(s) == 0);
+    CHECK(pushcore_ua_subscriber_on_timeout(s, 20200) == 0);
+
+    /* stop -> an Expires 0 SUBSCRIBE. */
+    CHECK(pushcore_ua_subscriber_stop(s, 30000) == 0);
+    CHECK(pushcore_ua_subscriber_state(s) == PUSHCORE_UA_SUBSCRIBER_STATE_UNSUBSCRIBING);
+    CHECK(pushcore_ua_subscriber_next_output(s, &data, &len) == 1);
+    CHECK(memcmp(data, "SUBSCRIBE ", 10) == 0 && contains(data, len, "Expires: 0"));
+    pushcore_ua_subscriber_free(s);
+}
+
+static void test_subscriber_errors(void) {
+    unsigned rnd = 0;
+    pushcore_ua_subscriber_config* cfg = subscriber_config(&rnd);
+    pushcore_ua_subscriber* s = NULL;
+    const char* reason;
+    size_t offset, len;
+    const uint8_t* data;
+    const pushcore_event* ev;
+    const char* str;
+    uint64_t v;
+
+    /* NULL handles. */
+    pushcore_ua_subscriber_config_free(NULL);
+    pushcore_ua_subscriber_free(NULL);
+    CHECK(pushcore_ua_subscriber_config_new(NULL) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_config_set_str(NULL, 1, "x", 1) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_config_set_u64(NULL, 1, 1) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_config_set_form(NULL, 0) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_config_set_profile_type(NULL, 1, NULL, 0) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_config_add_accept(NULL, "a/b", 3) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_config_set_random(NULL, counter_random, NULL) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_config_set_random(cfg, NULL, NULL) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_config_set_hash(NULL, fake_sha1, NULL) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_config_last_error(NULL, &reason, &offset) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_new(NULL, cfg) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_new(&s, NULL) == PUSHCORE_E_INVALID_ARGUMENT && s == NULL);
+    CHECK(pushcore_ua_subscriber_start(NULL, 0) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_stop(NULL, 0) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_receive(NULL, (const uint8_t*)"x", 1, 0) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_on_fetched(NULL, "a", 1, NULL, 0, 0) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_on_fetch_failed(NULL, "a", 1, 0) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_applied(NULL) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_next_output(NULL, &data, &len) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_next_event(NULL, &ev) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_next_deadline(NULL) == PUSHCORE_NO_DEADLINE);
+    CHECK(pushcore_ua_subscriber_on_timeout(NULL, 0) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_state(NULL) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_sub_state(NULL) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_pending_fetches(NULL) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_current_profile_str(NULL, NULL, 0, 1, &str, &len) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_current_profile_body(NULL, NULL, 0, &data, &len) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_current_profile_apply_by(NULL, NULL, 0, &v) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_last_error(NULL, &reason, &offset) == PUSHCORE_E_INVALID_ARGUMENT);
+
+    /* Refused settings, each with a reason. */
+    CHECK(pushcore_ua_subscriber_config_set_str(cfg, 99, "x", 1) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_config_last_error(cfg, &reason, &offset) ==
+              PUSHCORE_E_INVALID_ARGUMENT &&
+          strstr(reason, "PUSHCORE_UA_SUBSCRIBER_STR_") != NULL);
+    CHECK(pushcore_ua_subscriber_config_set_str(cfg, PUSHCORE_UA_SUBSCRIBER_STR_VENDOR, "a\r\nb",
+                                                4) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_config_set_str(cfg, PUSHCORE_UA_SUBSCRIBER_STR_VENDOR, NULL, 2) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_config_set_str(cfg, PUSHCORE_UA_SUBSCRIBER_STR_TRANSPORT, "", 0) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_config_set_u64(cfg, 42, 1) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_config_set_u64(cfg, PUSHCORE_UA_SUBSCRIBER_EXPIRES,
+                                                (uint64_t)1 << 33) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_config_set_form(cfg, 7) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_config_set_profile_type(cfg, 0, NULL, 0) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_config_set_profile_type(cfg, PUSHCORE_UA_PROFILE_OTHER, NULL, 0) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_config_set_profile_type(cfg, PUSHCORE_UA_PROFILE_DEVICE, "user",
+                                                         4) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_config_add_accept(cfg, "nonsense", 8) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_config_add_accept(cfg, NULL, 0) == PUSHCORE_E_INVALID_ARGUMENT);
+
+    /* A config the machine refuses: new fails, out stays NULL, the config says why. */
+    CHECK(pushcore_ua_subscriber_config_set_str(cfg, PUSHCORE_UA_SUBSCRIBER_STR_VENDOR, "", 0) ==
+          0);
+    CHECK(pushcore_ua_subscriber_new(&s, cfg) == PUSHCORE_E_INVALID_ARGUMENT && s == NULL);
+    CHECK(pushcore_ua_subscriber_config_last_error(cfg, &reason, &offset) ==
+              PUSHCORE_E_INVALID_ARGUMENT &&
+          strstr(reason, "vendor") != NULL);
+    CHECK(pushcore_ua_subscriber_config_set_str(cfg, PUSHCORE_UA_SUBSCRIBER_STR_VENDOR, "v", 1) ==
+          0);
+    CHECK(pushcore_ua_subscriber_config_set_str(cfg, PUSHCORE_UA_SUBSCRIBER_STR_REQUEST_URI,
+                                                "not a uri", 9) == 0);
+    CHECK(pushcore_ua_subscriber_new(&s, cfg) != 0 && s == NULL);
+    CHECK(pushcore_ua_subscriber_config_set_str(cfg, PUSHCORE_UA_SUBSCRIBER_STR_REQUEST_URI,
+                                                "sip:MAC%3aFF00000036C5@acme.example.com",
+                                                39) == 0);
+    CHECK(pushcore_ua_subscriber_config_set_hash(cfg, NULL, NULL) == 0); /* the default */
+    CHECK(pushcore_ua_subscriber_new(&s, cfg) == 0 && s != NULL);
+    pushcore_ua_subscriber_config_free(cfg);
+
+    /* Invalid calls on a machine. */
+    CHECK(pushcore_ua_subscriber_stop(s, 0) == PUSHCORE_E_INVALID_STATE);
+    CHECK(pushcore_ua_subscriber_last_error(s, &reason, &offset) == PUSHCORE_E_INVALID_STATE);
+    CHECK(pushcore_ua_subscriber_receive(s, NULL, 0, 0) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_receive(s, (const uint8_t*)"garbage\r\n\r\n", 11, 0) < 0);
+    CHECK(pushcore_ua_subscriber_last_error(s, &reason, &offset) < 0 && reason[0] != '\0');
+    CHECK(pushcore_ua_subscriber_on_fetched(s, "a", 1, NULL, 3, 0) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_on_fetched(s, NULL, 1, NULL, 0, 0) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_on_fetch_failed(s, "a", 1, 0) == PUSHCORE_E_NOT_FOUND);
+    CHECK(pushcore_ua_subscriber_next_output(s, NULL, &len) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_next_event(s, NULL) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_current_profile_str(s, NULL, 0, 99, &str, &len) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_current_profile_str(s, NULL, 3, PUSHCORE_UA_FIELD_URL, &str,
+                                                     &len) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_current_profile_body(s, NULL, 0, NULL, &len) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_current_profile_apply_by(s, NULL, 0, NULL) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_subscriber_current_profile_apply_by(s, NULL, 0, &v) == 0);
+    CHECK(pushcore_ua_subscriber_next_deadline(s) == PUSHCORE_NO_DEADLINE);
+
+    /* No answer: Timer F gives a failed event with 408 (UDP retransmits first). */
+    CHECK(pushcore_ua_subscriber_start(s, 0) == 0);
+    CHECK(pushcore_ua_subscriber_last_error(s, &reason, &offset) == 0 && reason[0] == '\0');
+    while (pushcore_ua_subscriber_next_output(s, &data, &len) == 1) {
+    }
+    while (pushcore_ua_subscriber_next_deadline(s) != PUSHCORE_NO_DEADLINE &&
+           pushcore_ua_subscriber_state(s) == PUSHCORE_UA_SUBSCRIBER_STATE_SUBSCRIBING)
+        CHECK(pushcore_ua_subscriber_on_timeout(s, pushcore_ua_subscriber_next_deadline(s)) == 0);
+    CHECK(pushcore_ua_subscriber_state(s) == PUSHCORE_UA_SUBSCRIBER_STATE_TERMINATED);
+    CHECK(pushcore_ua_subscriber_next_event(s, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_SUBSCRIBER_FAILED);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_CODE, &v) == 1 && v == 408);
+    pushcore_ua_subscriber_free(s);
+}
+
 int main(void) {
     test_draft_exchange();
     test_plug_and_play();
     test_notifier_errors();
+    test_subscriber_exchange();
+    test_subscriber_errors();
     if (failures) {
         fprintf(stderr, "%d check(s) failed\n", failures);
         return 1;

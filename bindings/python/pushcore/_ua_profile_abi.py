@@ -11,7 +11,9 @@ Handles are pointers to distinct opaque structures. Text goes in as pointer + le
 length. Text written into a caller's buffer arrives through a writable `char*`
 (POINTER(c_char), not c_char_p).
 """
-from ctypes import CFUNCTYPE, POINTER, c_char, c_char_p, c_int, c_int32, c_size_t, c_uint16, c_uint32, c_void_p
+from ctypes import (CFUNCTYPE, POINTER, c_char, c_char_p, c_int, c_int32, c_size_t, c_uint8,
+                    c_uint16, c_uint32,
+                    c_void_p)
 
 from . import _abi
 from ._abi import (NO_DEADLINE, RANDOM_FN, RANDOM_FN_SIGNATURE, BytesP, BytesPP,  # noqa: F401
@@ -43,11 +45,21 @@ class pushcore_ua_profile_answer(Opaque):
     pass
 
 
+class pushcore_ua_subscriber_config(Opaque):
+    pass
+
+
+class pushcore_ua_subscriber(Opaque):
+    pass
+
+
 EventP = POINTER(pushcore_ua_event)
 MachineEventP = POINTER(pushcore_event)
 NotifierConfigP = POINTER(pushcore_ua_notifier_config)
 NotifierP = POINTER(pushcore_ua_notifier)
 AnswerP = POINTER(pushcore_ua_profile_answer)
+SubscriberConfigP = POINTER(pushcore_ua_subscriber_config)
+SubscriberP = POINTER(pushcore_ua_subscriber)
 U16P = POINTER(c_uint16)  # uint16_t*
 BodyP = POINTER(pushcore_ua_body)
 BuilderP = POINTER(pushcore_ua_body_builder)
@@ -120,6 +132,56 @@ UA_NOTIFIER_DEFAULT_EXPIRES = 6
 UA_NOTIFIER_MIN_EXPIRES = 7
 UA_NOTIFIER_MAX_EXPIRES = 8
 UA_NOTIFIER_NOTIFY_TIMEOUT_MS = 9
+FIELD_UA_CHALLENGE = 111
+FIELD_UA_RETRY_AFTER = 112
+FIELD_UA_URL = 113
+FIELD_UA_CONTENT_TYPE = 114
+FIELD_UA_CONTENT_ID = 115
+FIELD_UA_HASH = 116
+FIELD_UA_SIZE = 117
+FIELD_UA_BODY = 118
+FIELD_UA_APPLY_BY = 119
+FIELD_UA_HASH_CHECK = 120
+EVENT_UA_SUBSCRIBER_SUBSCRIBED = 120
+EVENT_UA_SUBSCRIBER_AUTH_REQUIRED = 121
+EVENT_UA_SUBSCRIBER_FAILED = 122
+EVENT_UA_SUBSCRIBER_UNSUBSCRIBED = 123
+EVENT_UA_SUBSCRIBER_TERMINATED = 124
+EVENT_UA_SUBSCRIBER_FETCH = 125
+EVENT_UA_SUBSCRIBER_PROFILE = 126
+EVENT_UA_SUBSCRIBER_NO_PROFILE = 127
+EVENT_UA_SUBSCRIBER_APPLY_BY = 128
+EVENT_UA_SUBSCRIBER_APPLY_WHEN_IDLE = 129
+EVENT_UA_SUBSCRIBER_PROFILE_READY = 130
+EVENT_UA_SUBSCRIBER_FETCH_FAILED = 131
+EVENT_UA_SUBSCRIBER_APPLY_DUE = 132
+UA_HASH_NOT_GIVEN = 1
+UA_HASH_VERIFIED = 2
+UA_HASH_UNVERIFIABLE = 3
+UA_HASH_MISMATCH = 4
+UA_SUBSCRIBER_STATE_IDLE = 1
+UA_SUBSCRIBER_STATE_SUBSCRIBING = 2
+UA_SUBSCRIBER_STATE_SUBSCRIBED = 3
+UA_SUBSCRIBER_STATE_REFRESHING = 4
+UA_SUBSCRIBER_STATE_UNSUBSCRIBING = 5
+UA_SUBSCRIBER_STATE_TERMINATED = 6
+UA_SUBSTATE_NONE = 1
+UA_SUBSTATE_PENDING = 2
+UA_SUBSTATE_ACTIVE = 3
+UA_SUBSTATE_TERMINATED = 4
+UA_SUBSCRIBER_STR_REQUEST_URI = 1
+UA_SUBSCRIBER_STR_FROM = 2
+UA_SUBSCRIBER_STR_TO = 3
+UA_SUBSCRIBER_STR_CONTACT = 4
+UA_SUBSCRIBER_STR_TRANSPORT = 5
+UA_SUBSCRIBER_STR_SENT_BY = 6
+UA_SUBSCRIBER_STR_VENDOR = 7
+UA_SUBSCRIBER_STR_MODEL = 8
+UA_SUBSCRIBER_STR_VERSION = 9
+UA_SUBSCRIBER_STR_NETWORK_USER = 10
+UA_SUBSCRIBER_STR_USER_AGENT = 11
+UA_SUBSCRIBER_EXPIRES = 1
+UA_SUBSCRIBER_REFRESH_MARGIN = 2
 
 # The event fields by name (the machines' own, and the sip_push.h ones they reuse).
 FIELDS = [("code", 1), ("expires", 3), ("subscription", FIELD_UA_SUBSCRIPTION),
@@ -127,7 +189,12 @@ FIELDS = [("code", 1), ("expires", 3), ("subscription", FIELD_UA_SUBSCRIPTION),
           ("vendor", FIELD_UA_VENDOR), ("model", FIELD_UA_MODEL),
           ("version", FIELD_UA_VERSION), ("network_user", FIELD_UA_NETWORK_USER),
           ("known", FIELD_UA_KNOWN), ("accepted", FIELD_UA_ACCEPTED),
-          ("end_reason", FIELD_UA_END_REASON), ("refusal", FIELD_UA_REFUSAL)]
+          ("end_reason", FIELD_UA_END_REASON), ("refusal", FIELD_UA_REFUSAL),
+          ("reason", 2), ("challenge", FIELD_UA_CHALLENGE),
+          ("retry_after", FIELD_UA_RETRY_AFTER), ("url", FIELD_UA_URL),
+          ("content_type", FIELD_UA_CONTENT_TYPE), ("content_id", FIELD_UA_CONTENT_ID),
+          ("hash", FIELD_UA_HASH), ("size", FIELD_UA_SIZE), ("body", FIELD_UA_BODY),
+          ("apply_by", FIELD_UA_APPLY_BY), ("hash_check", FIELD_UA_HASH_CHECK)]
 
 # typedef int (*pushcore_ua_lookup_fn)(void* ctx, int32_t profile_type, const char* identity,
 #                                      size_t len, pushcore_ua_profile_answer* answer);
@@ -138,6 +205,10 @@ LOOKUP_FN = CFUNCTYPE(c_int, c_void_p, c_int32, c_char_p, c_size_t, AnswerP)
 #                                            const char* network_user, size_t network_user_len);
 NETWORK_USER_FN_SIGNATURE = ("int", ["void*", "const char*", "size_t", "const char*", "size_t"])
 NETWORK_USER_FN = CFUNCTYPE(c_int, c_void_p, c_char_p, c_size_t, c_char_p, c_size_t)
+# typedef int (*pushcore_ua_hash_fn)(void* ctx, const uint8_t* data, size_t len,
+#                                    uint8_t out20[20]);
+HASH_FN_SIGNATURE = ("int", ["void*", "const uint8_t*", "size_t", "uint8_t*"])
+HASH_FN = CFUNCTYPE(c_int, c_void_p, POINTER(c_uint8), c_size_t, POINTER(c_uint8))
 
 # The ctypes type of each C type the header uses, named by its C spelling (see _abi.py).
 CTYPES = {
@@ -149,9 +220,11 @@ CTYPES = {
     "uint16_t*": U16P,
     "pushcore_ua_lookup_fn": LOOKUP_FN,
     "pushcore_ua_network_user_fn": NETWORK_USER_FN,
+    "pushcore_ua_hash_fn": HASH_FN,
     **_abi.handle_ctypes(pushcore_ua_event, pushcore_ua_body, pushcore_ua_body_builder,
                          pushcore_event, pushcore_ua_notifier_config, pushcore_ua_notifier,
-                         pushcore_ua_profile_answer),
+                         pushcore_ua_profile_answer, pushcore_ua_subscriber_config,
+                         pushcore_ua_subscriber),
 }
 
 _DEVICE_OUT = ["char*", "size_t", "size_t*", "const char**", "size_t*"]
@@ -282,4 +355,52 @@ SIGNATURES = [
      ["pushcore_ua_notifier*", "const char*", "size_t"]),
     ("pushcore_ua_notifier_last_error", "int",
      ["const pushcore_ua_notifier*", "const char**", "size_t*"]),
+    # the subscriber
+    ("pushcore_ua_subscriber_config_new", "int", ["pushcore_ua_subscriber_config**"]),
+    ("pushcore_ua_subscriber_config_free", "void", ["pushcore_ua_subscriber_config*"]),
+    ("pushcore_ua_subscriber_config_set_profile_type", "int",
+     ["pushcore_ua_subscriber_config*", "int32_t", "const char*", "size_t"]),
+    ("pushcore_ua_subscriber_config_set_form", "int", ["pushcore_ua_subscriber_config*", "int32_t"]),
+    ("pushcore_ua_subscriber_config_set_str", "int",
+     ["pushcore_ua_subscriber_config*", "int32_t", "const char*", "size_t"]),
+    ("pushcore_ua_subscriber_config_set_u64", "int",
+     ["pushcore_ua_subscriber_config*", "int32_t", "uint64_t"]),
+    ("pushcore_ua_subscriber_config_add_accept", "int",
+     ["pushcore_ua_subscriber_config*", "const char*", "size_t"]),
+    ("pushcore_ua_subscriber_config_set_random", "int",
+     ["pushcore_ua_subscriber_config*", "pushcore_random_fn", "void*"]),
+    ("pushcore_ua_subscriber_config_set_hash", "int",
+     ["pushcore_ua_subscriber_config*", "pushcore_ua_hash_fn", "void*"]),
+    ("pushcore_ua_subscriber_config_last_error", "int",
+     ["const pushcore_ua_subscriber_config*", "const char**", "size_t*"]),
+    ("pushcore_ua_subscriber_new", "int",
+     ["pushcore_ua_subscriber**", "const pushcore_ua_subscriber_config*"]),
+    ("pushcore_ua_subscriber_free", "void", ["pushcore_ua_subscriber*"]),
+    ("pushcore_ua_subscriber_start", "int", ["pushcore_ua_subscriber*", "uint64_t"]),
+    ("pushcore_ua_subscriber_stop", "int", ["pushcore_ua_subscriber*", "uint64_t"]),
+    ("pushcore_ua_subscriber_receive", "int",
+     ["pushcore_ua_subscriber*", "const uint8_t*", "size_t", "uint64_t"]),
+    ("pushcore_ua_subscriber_on_fetched", "int",
+     ["pushcore_ua_subscriber*", "const char*", "size_t", "const uint8_t*", "size_t",
+      "uint64_t"]),
+    ("pushcore_ua_subscriber_on_fetch_failed", "int",
+     ["pushcore_ua_subscriber*", "const char*", "size_t", "uint64_t"]),
+    ("pushcore_ua_subscriber_applied", "int", ["pushcore_ua_subscriber*"]),
+    ("pushcore_ua_subscriber_next_output", "int",
+     ["pushcore_ua_subscriber*", "const uint8_t**", "size_t*"]),
+    ("pushcore_ua_subscriber_next_event", "int",
+     ["pushcore_ua_subscriber*", "const pushcore_event**"]),
+    ("pushcore_ua_subscriber_next_deadline", "uint64_t", ["const pushcore_ua_subscriber*"]),
+    ("pushcore_ua_subscriber_on_timeout", "int", ["pushcore_ua_subscriber*", "uint64_t"]),
+    ("pushcore_ua_subscriber_state", "int", ["const pushcore_ua_subscriber*"]),
+    ("pushcore_ua_subscriber_sub_state", "int", ["const pushcore_ua_subscriber*"]),
+    ("pushcore_ua_subscriber_pending_fetches", "int", ["const pushcore_ua_subscriber*"]),
+    ("pushcore_ua_subscriber_current_profile_str", "int",
+     ["pushcore_ua_subscriber*", "const char*", "size_t", "int32_t", "const char**", "size_t*"]),
+    ("pushcore_ua_subscriber_current_profile_body", "int",
+     ["pushcore_ua_subscriber*", "const char*", "size_t", "const uint8_t**", "size_t*"]),
+    ("pushcore_ua_subscriber_current_profile_apply_by", "int",
+     ["pushcore_ua_subscriber*", "const char*", "size_t", "uint64_t*"]),
+    ("pushcore_ua_subscriber_last_error", "int",
+     ["const pushcore_ua_subscriber*", "const char**", "size_t*"]),
 ]

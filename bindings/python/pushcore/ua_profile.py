@@ -506,6 +506,19 @@ class MachineEventType(enum.IntEnum):
     NOTIFIER_ENROLLED = _abi.EVENT_UA_NOTIFIER_ENROLLED
     NOTIFIER_ENROLLMENT_REFUSED = _abi.EVENT_UA_NOTIFIER_ENROLLMENT_REFUSED
     NOTIFIER_DEFAULT_USER = _abi.EVENT_UA_NOTIFIER_DEFAULT_USER
+    SUBSCRIBER_SUBSCRIBED = _abi.EVENT_UA_SUBSCRIBER_SUBSCRIBED
+    SUBSCRIBER_AUTH_REQUIRED = _abi.EVENT_UA_SUBSCRIBER_AUTH_REQUIRED
+    SUBSCRIBER_FAILED = _abi.EVENT_UA_SUBSCRIBER_FAILED
+    SUBSCRIBER_UNSUBSCRIBED = _abi.EVENT_UA_SUBSCRIBER_UNSUBSCRIBED
+    SUBSCRIBER_TERMINATED = _abi.EVENT_UA_SUBSCRIBER_TERMINATED
+    SUBSCRIBER_FETCH = _abi.EVENT_UA_SUBSCRIBER_FETCH
+    SUBSCRIBER_PROFILE = _abi.EVENT_UA_SUBSCRIBER_PROFILE
+    SUBSCRIBER_NO_PROFILE = _abi.EVENT_UA_SUBSCRIBER_NO_PROFILE
+    SUBSCRIBER_APPLY_BY = _abi.EVENT_UA_SUBSCRIBER_APPLY_BY
+    SUBSCRIBER_APPLY_WHEN_IDLE = _abi.EVENT_UA_SUBSCRIBER_APPLY_WHEN_IDLE
+    SUBSCRIBER_PROFILE_READY = _abi.EVENT_UA_SUBSCRIBER_PROFILE_READY
+    SUBSCRIBER_FETCH_FAILED = _abi.EVENT_UA_SUBSCRIBER_FETCH_FAILED
+    SUBSCRIBER_APPLY_DUE = _abi.EVENT_UA_SUBSCRIBER_APPLY_DUE
 
 
 class EndReason(enum.IntEnum):
@@ -526,8 +539,35 @@ class SubscriptionState(enum.IntEnum):
     TERMINATING = _abi.UA_SUB_TERMINATING
 
 
+class HashCheck(enum.IntEnum):
+    """What on_fetched found about an indirect profile's hash (RFC 4483)."""
+    NOT_GIVEN = _abi.UA_HASH_NOT_GIVEN
+    VERIFIED = _abi.UA_HASH_VERIFIED
+    UNVERIFIABLE = _abi.UA_HASH_UNVERIFIABLE
+    MISMATCH = _abi.UA_HASH_MISMATCH
+
+
+class SubscriberState(enum.IntEnum):
+    IDLE = _abi.UA_SUBSCRIBER_STATE_IDLE
+    SUBSCRIBING = _abi.UA_SUBSCRIBER_STATE_SUBSCRIBING
+    SUBSCRIBED = _abi.UA_SUBSCRIBER_STATE_SUBSCRIBED
+    REFRESHING = _abi.UA_SUBSCRIBER_STATE_REFRESHING
+    UNSUBSCRIBING = _abi.UA_SUBSCRIBER_STATE_UNSUBSCRIBING
+    TERMINATED = _abi.UA_SUBSCRIBER_STATE_TERMINATED
+
+
+class SubState(enum.IntEnum):
+    """The last NOTIFY's Subscription-State (RFC 3265 3.2.4)."""
+    NONE = _abi.UA_SUBSTATE_NONE
+    PENDING = _abi.UA_SUBSTATE_PENDING
+    ACTIVE = _abi.UA_SUBSTATE_ACTIVE
+    TERMINATED = _abi.UA_SUBSTATE_TERMINATED
+
+
 _MACHINE_FIELD_BY_ID = {field: name for name, field in _abi.FIELDS}
-_MACHINE_ENUMS = {"profile_type": ProfileType, "end_reason": EndReason, "refusal": Refusal}
+_MACHINE_ENUMS = {"profile_type": ProfileType, "end_reason": EndReason, "refusal": Refusal,
+                  "hash_check": HashCheck}
+_MACHINE_BYTES = {"body"}  # str fields handed out as bytes
 
 Output = namedtuple("Output", "data flow host port")
 Profile = namedtuple("Profile", "url content_type content_id size hash expiration body",
@@ -539,7 +579,9 @@ class MachineEvent:
     """One event of a ua-profile machine: `type` (a MachineEventType) and its fields, in
     `fields` and as attributes (None when absent): subscription, profile_type, identity,
     vendor, model, version, network_user, expires, known (bool), accepted (bool),
-    end_reason (an EndReason), code, refusal (a Refusal)."""
+    end_reason (an EndReason), code, refusal (a Refusal); the subscriber's reason,
+    challenge, retry_after, url, content_type, content_id, hash, size, body (bytes),
+    apply_by (absolute ms), hash_check (a HashCheck)."""
 
     def __init__(self, type, fields=None):
         self.type = type
@@ -562,7 +604,10 @@ class MachineEvent:
                 value, length = ctypes.c_char_p(), ctypes.c_size_t()
                 if lib.pushcore_event_str(ev, field, ctypes.byref(value),
                                           ctypes.byref(length)) == 1:
-                    fields[key] = _read(value, length.value)
+                    if key in _MACHINE_BYTES:
+                        fields[key] = _common.borrowed(value, length.value)
+                    else:
+                        fields[key] = _read(value, length.value)
             else:
                 value = ctypes.c_uint64()
                 if lib.pushcore_event_u64(ev, field, ctypes.byref(value)) == 1:
@@ -810,3 +855,218 @@ class UaNotifier(_common.Timers, _Handle, release="close", released="closed"):
     def remove_enrolled(self, device) -> bool:
         return bool(self._check(lib.pushcore_ua_notifier_remove_enrolled(
             self._h(), *_arg("device", device)), "pushcore_ua_notifier_remove_enrolled"))
+
+
+# ---- the subscriber -------------------------------------------------------------------------
+
+CurrentProfile = namedtuple("CurrentProfile", "content_type content_id url body apply_by")
+CurrentProfile.__doc__ = """A good profile the subscriber holds: url is "" for an inline one,
+body its bytes, apply_by its effective-by time (absolute ms) or None (apply when idle)."""
+
+
+class _Hash(_common.Callback):
+    """Wraps hash(data) -> 20 bytes (SHA-1) as a pushcore_ua_hash_fn."""
+
+    cfunctype = _abi.HASH_FN
+    usage = "hash must be callable: hash(data) -> 20-byte SHA-1 digest"
+    on_error = -1
+
+    def call(self, data, n, out):
+        digest = bytes(self.fn(ctypes.string_at(data, n) if n else b""))
+        if len(digest) != 20:
+            raise ValueError(f"hash gave {len(digest)} bytes, 20 wanted")
+        ctypes.memmove(out, digest, 20)
+        return 0
+
+
+class UaSubscriber(_common.Timers, _Handle, release="close", released="closed"):
+    """The ua-profile subscriber, a phone's subscription to one profile type (draft
+    7.3-7.8). Keywords map to the setters of pushcore_ua_subscriber_config; omitted ones
+    keep the library's default: request_uri, vendor, model, version (required),
+    profile_type (a ProfileType) and profile_type_token (for OTHER), form (a Form),
+    from_uri, to_uri, contact, transport, sent_by, network_user, user_agent, accept (media
+    types for Accept, after message/external-body), expires, refresh_margin,
+    random(n) -> n bytes, hash(data) -> 20-byte SHA-1 (None: the library's own)."""
+
+    _last_error_fn = lib.pushcore_ua_subscriber_last_error
+    _next_deadline_fn = lib.pushcore_ua_subscriber_next_deadline
+    _on_timeout_fn = lib.pushcore_ua_subscriber_on_timeout
+    _callbacks = ("_random", "_hash")
+    _random = _hash = None
+
+    _STR_KEYS = (("request_uri", _abi.UA_SUBSCRIBER_STR_REQUEST_URI),
+                 ("from_uri", _abi.UA_SUBSCRIBER_STR_FROM),
+                 ("to_uri", _abi.UA_SUBSCRIBER_STR_TO),
+                 ("contact", _abi.UA_SUBSCRIBER_STR_CONTACT),
+                 ("transport", _abi.UA_SUBSCRIBER_STR_TRANSPORT),
+                 ("sent_by", _abi.UA_SUBSCRIBER_STR_SENT_BY),
+                 ("vendor", _abi.UA_SUBSCRIBER_STR_VENDOR),
+                 ("model", _abi.UA_SUBSCRIBER_STR_MODEL),
+                 ("version", _abi.UA_SUBSCRIBER_STR_VERSION),
+                 ("network_user", _abi.UA_SUBSCRIBER_STR_NETWORK_USER),
+                 ("user_agent", _abi.UA_SUBSCRIBER_STR_USER_AGENT))
+    _U64_KEYS = (("expires", _abi.UA_SUBSCRIBER_EXPIRES),
+                 ("refresh_margin", _abi.UA_SUBSCRIBER_REFRESH_MARGIN))
+
+    def __init__(self, *, profile_type=None, profile_type_token=None, form=None, accept=(),
+                 random=None, hash=None, **settings):
+        known = {name for name, _ in self._STR_KEYS + self._U64_KEYS}
+        unknown = set(settings) - known
+        if unknown:
+            raise TypeError(f"unknown UaSubscriber settings: {sorted(unknown)}")
+        if isinstance(accept, (str, bytes)):
+            accept = [accept]
+        rnd = _common.RandomSource(random) if random is not None else None
+        hsh = _Hash(hash) if hash is not None else None
+        cfg = _common.new_handle(lib.pushcore_ua_subscriber_config_new, _abi.SubscriberConfigP)
+
+        def check(status, function, given):
+            _common.check_setter(status, function, lib.pushcore_ua_subscriber_config_last_error,
+                                 cfg, given)
+        try:
+            if profile_type is not None or profile_type_token is not None:
+                ptype = ProfileType.OTHER if profile_type is None else profile_type
+                check(lib.pushcore_ua_subscriber_config_set_profile_type(
+                    cfg, _enum(ProfileType, "profile_type", ptype),
+                    *_arg("profile_type_token", profile_type_token)),
+                    "pushcore_ua_subscriber_config_set_profile_type",
+                    f"profile_type={profile_type!r}, profile_type_token={profile_type_token!r}")
+            if form is not None:
+                check(lib.pushcore_ua_subscriber_config_set_form(cfg, _enum(Form, "form", form)),
+                      "pushcore_ua_subscriber_config_set_form", f"form={form!r}")
+            for name, key in self._STR_KEYS:
+                if settings.get(name) is not None:
+                    check(lib.pushcore_ua_subscriber_config_set_str(
+                        cfg, key, *_arg(name, settings[name])),
+                        "pushcore_ua_subscriber_config_set_str", f"{name}={settings[name]!r}")
+            for name, key in self._U64_KEYS:
+                if settings.get(name) is not None:
+                    value = _common.uint(name, settings[name], 64)
+                    check(lib.pushcore_ua_subscriber_config_set_u64(cfg, key, value),
+                          "pushcore_ua_subscriber_config_set_u64", f"{name}={settings[name]!r}")
+            for media_type in accept:
+                check(lib.pushcore_ua_subscriber_config_add_accept(
+                    cfg, *_arg("accept", media_type)),
+                    "pushcore_ua_subscriber_config_add_accept", f"accept={media_type!r}")
+            if rnd is not None:
+                check(lib.pushcore_ua_subscriber_config_set_random(cfg, rnd.c_fn, None),
+                      "pushcore_ua_subscriber_config_set_random", f"random={random!r}")
+            if hsh is not None:
+                check(lib.pushcore_ua_subscriber_config_set_hash(cfg, hsh.c_fn, None),
+                      "pushcore_ua_subscriber_config_set_hash", f"hash={hash!r}")
+            ptr = _common.new_from_config(lib.pushcore_ua_subscriber_new, _abi.SubscriberP, cfg,
+                                          lib.pushcore_ua_subscriber_config_last_error, _fail)
+        finally:
+            lib.pushcore_ua_subscriber_config_free(cfg)
+        self._random, self._hash = rnd, hsh
+        self._adopt(ptr, lib.pushcore_ua_subscriber_free)
+
+    @staticmethod
+    def _now(now_ms) -> int:
+        return _common.uint("now_ms", now_ms, 64)
+
+    def _check(self, status: int, function: str) -> int:
+        for cb in (self._random, self._hash):
+            error = _common.take_error(cb)
+            if error is not None:
+                raise error
+        return super()._check(status, function)
+
+    def start(self, now_ms: int = 0) -> None:
+        """Sends the initial SUBSCRIBE (from idle or terminated)."""
+        self._check(lib.pushcore_ua_subscriber_start(self._h(), self._now(now_ms)),
+                    "pushcore_ua_subscriber_start")
+
+    def stop(self, now_ms: int = 0) -> None:
+        """Unsubscribes (a SUBSCRIBE with Expires 0)."""
+        self._check(lib.pushcore_ua_subscriber_stop(self._h(), self._now(now_ms)),
+                    "pushcore_ua_subscriber_stop")
+
+    def receive(self, data, now_ms: int = 0) -> None:
+        """One complete SIP message: a response to our SUBSCRIBE, or a NOTIFY (answered
+        through outputs() even when this raises for a refused one)."""
+        buf, n = _in_bytes("data", data)
+        self._check(lib.pushcore_ua_subscriber_receive(self._h(), buf, n, self._now(now_ms)),
+                    "pushcore_ua_subscriber_receive")
+
+    def on_fetched(self, content_id, data, now_ms: int = 0) -> None:
+        """The host fetched the profile of a SUBSCRIBER_FETCH event's content_id."""
+        buf, n = _in_bytes("data", data)
+        self._check(lib.pushcore_ua_subscriber_on_fetched(
+            self._h(), *_arg("content_id", content_id), buf, n, self._now(now_ms)),
+            "pushcore_ua_subscriber_on_fetched")
+
+    def on_fetch_failed(self, content_id, now_ms: int = 0) -> None:
+        self._check(lib.pushcore_ua_subscriber_on_fetch_failed(
+            self._h(), *_arg("content_id", content_id), self._now(now_ms)),
+            "pushcore_ua_subscriber_on_fetch_failed")
+
+    def applied(self) -> None:
+        """The host made the current profiles effective: cancels the apply_due deadline."""
+        self._check(lib.pushcore_ua_subscriber_applied(self._h()),
+                    "pushcore_ua_subscriber_applied")
+
+    def next_output(self):
+        """The next message to send to the profile delivery server (bytes), or None."""
+        data, length = _abi.BytesP(), ctypes.c_size_t()
+        r = self._check(lib.pushcore_ua_subscriber_next_output(
+            self._h(), ctypes.byref(data), ctypes.byref(length)),
+            "pushcore_ua_subscriber_next_output")
+        return _common.borrowed(data, length.value) if r == 1 else None
+
+    def outputs(self) -> list:
+        out = []
+        while (o := self.next_output()) is not None:
+            out.append(o)
+        return out
+
+    def events(self) -> list:
+        """Drains the events (MachineEvent), oldest first."""
+        out = []
+        while True:
+            ev = _abi.MachineEventP()
+            r = self._check(lib.pushcore_ua_subscriber_next_event(self._h(), ctypes.byref(ev)),
+                            "pushcore_ua_subscriber_next_event")
+            if r == 0:
+                return out
+            out.append(MachineEvent._copy(ev))
+
+    @property
+    def state(self) -> SubscriberState:
+        return SubscriberState(self._check(lib.pushcore_ua_subscriber_state(self._h()),
+                                           "pushcore_ua_subscriber_state"))
+
+    @property
+    def sub_state(self) -> SubState:
+        return SubState(self._check(lib.pushcore_ua_subscriber_sub_state(self._h()),
+                                    "pushcore_ua_subscriber_sub_state"))
+
+    @property
+    def pending_fetches(self) -> int:
+        return self._check(lib.pushcore_ua_subscriber_pending_fetches(self._h()),
+                           "pushcore_ua_subscriber_pending_fetches")
+
+    def current_profile(self, content_type=None):
+        """The most recent good profile, or the one of a media type, as a CurrentProfile;
+        None when there is none."""
+        ct = _arg("content_type", content_type)
+        fields = {}
+        for name, field in (("content_type", _abi.UA_FIELD_CONTENT_TYPE),
+                            ("content_id", _abi.UA_FIELD_CONTENT_ID),
+                            ("url", _abi.UA_FIELD_URL)):
+            value, n = ctypes.c_char_p(), ctypes.c_size_t()
+            r = self._check(lib.pushcore_ua_subscriber_current_profile_str(
+                self._h(), *ct, field, ctypes.byref(value), ctypes.byref(n)),
+                "pushcore_ua_subscriber_current_profile_str")
+            if r == 0:
+                return None
+            fields[name] = _read(value, n.value)
+        data, length = _abi.BytesP(), ctypes.c_size_t()
+        self._check(lib.pushcore_ua_subscriber_current_profile_body(
+            self._h(), *ct, ctypes.byref(data), ctypes.byref(length)),
+            "pushcore_ua_subscriber_current_profile_body")
+        body = _common.borrowed(data, length.value)
+        when = ctypes.c_uint64()
+        r = self._check(lib.pushcore_ua_subscriber_current_profile_apply_by(
+            self._h(), *ct, ctypes.byref(when)), "pushcore_ua_subscriber_current_profile_apply_by")
+        return CurrentProfile(body=body, apply_by=when.value if r == 1 else None, **fields)

@@ -1,6 +1,6 @@
 """The ua-profile notifier through the Python binding: the draft's 7.12 SUBSCRIBE answered
 with 200 and a content-indirection NOTIFY, the plug-and-play variant, events, timers,
-enrollment, and errors."""
+enrollment, and errors; the subscriber through the same exchange from the phone's side."""
 import unittest
 
 import pushcore
@@ -142,6 +142,193 @@ class NotifierTest(unittest.TestCase):
         n = ua.UaNotifier(lookup=lookup, random=lambda k: b"\1" * k)
         with self.assertRaises(KeyError):
             n.receive(KDRAFT, host="10.1.1.44", port=5060)
+
+
+# ---- the subscriber ---------------------------------------------------------------------
+
+DRAFT_NOTIFY_BODY = (
+    b"--boundary42\r\n"
+    b"Content-Type: message/external-body;\r\n"
+    b"      access-type=\"URL\";\r\n"
+    b"      expiration=\"Mon, 24 June 2002 09:00:00 GMT\";\r\n"
+    b"      URL=\"http://www.example.com/devices/ff00000036c5\";\r\n"
+    b"      size=1234\r\n"
+    b"\r\n"
+    b"Content-Type: application/x-z100-device-profile\r\n"
+    b"Content-ID: <39EHF78SA@example.com>\r\n"
+    b"\r\n"
+    b"--boundary42--\r\n")
+
+
+def ok_to(subscribe: bytes, expires: int = 3600) -> bytes:
+    """The notifier's 200 to a SUBSCRIBE (To tagged abcd)."""
+    return (f"SIP/2.0 200 OK\r\nVia: {header(subscribe, 'Via')}\r\n"
+            f"From: {header(subscribe, 'From')}\r\nTo: {header(subscribe, 'To')};tag=abcd\r\n"
+            f"Call-ID: {header(subscribe, 'Call-ID')}\r\nCSeq: {header(subscribe, 'CSeq')}\r\n"
+            f"Expires: {expires}\r\nContact: <sip:192.168.0.3>\r\n"
+            f"Content-Length: 0\r\n\r\n").encode()
+
+
+def notify_in(subscribe: bytes, cseq: int, content_type: str, content: bytes,
+              event: str = "ua-profile;effective-by=3600") -> bytes:
+    """The draft's 7.12 NOTIFY in the dialog of `subscribe`, with a Subscription-State."""
+    head = (f"NOTIFY sip:MAC%3aFF00000036C5@10.1.1.44 SIP/2.0\r\n"
+            f"Event: {event}\r\n"
+            f"From: sip:MAC%3aFF00000036C5@acme.example.com;tag=abcd\r\n"
+            f"To: {header(subscribe, 'From')}\r\n"
+            f"Call-ID: {header(subscribe, 'Call-ID')}\r\n"
+            f"CSeq: {cseq} NOTIFY\r\n"
+            f"Via: SIP/2.0/UDP 192.168.0.3;branch=z9hG4bK1e3effada91dc{cseq}\r\n"
+            f"Contact: <sip:192.168.0.3>\r\n"
+            f"Subscription-State: active;expires=86400\r\n"
+            f"Content-Type: {content_type}\r\n"
+            f"Content-Length: {len(content)}\r\n\r\n")
+    return head.encode() + content
+
+
+def fake_sha1(data: bytes) -> bytes:
+    total = sum(data)
+    return bytes((total + i) % 256 for i in range(20))
+
+
+class SubscriberTest(unittest.TestCase):
+    def make(self, **kw):
+        counter = iter(range(1, 1 << 30))
+        kw.setdefault("random", lambda n: bytes(next(counter) % 256 for _ in range(n)))
+        kw.setdefault("hash", fake_sha1)
+        kw.setdefault("accept", ["application/x-z100-device-profile"])
+        return ua.UaSubscriber(request_uri="sip:MAC%3aFF00000036C5@acme.example.com",
+                               contact="sip:MAC%3aFF00000036C5@10.1.1.44", transport="TCP",
+                               sent_by="10.1.1.41", vendor="vendor.example.com", model="Z100",
+                               version="1.2.3", **kw)
+
+    def test_draft_exchange(self):
+        s = self.make(user_agent="Z100/1.2.3")
+        self.assertEqual(s.state, ua.SubscriberState.IDLE)
+        self.assertIsNone(s.current_profile())
+        s.start(now_ms=0)
+        (sub,) = s.outputs()
+        self.assertTrue(sub.startswith(b"SUBSCRIBE sip:MAC%3aFF00000036C5@acme.example.com "))
+        self.assertEqual(header(sub, "Event"),
+                         'ua-profile;profile-type=device;vendor="vendor.example.com";'
+                         'model="Z100";version="1.2.3"')
+        self.assertEqual(header(sub, "Accept"),
+                         "message/external-body, application/x-z100-device-profile")
+        self.assertEqual(header(sub, "User-Agent"), "Z100/1.2.3")
+        s.receive(ok_to(sub), now_ms=100)
+        (ev,) = s.events()
+        self.assertEqual(ev.type, ua.MachineEventType.SUBSCRIBER_SUBSCRIBED)
+        self.assertEqual((ev.code, ev.expires), (200, 3600))
+        self.assertEqual(s.state, ua.SubscriberState.SUBSCRIBED)
+        self.assertIsNotNone(s.next_deadline)
+
+        s.receive(notify_in(sub, 321, "multipart/mixed; boundary=boundary42", DRAFT_NOTIFY_BODY),
+                  now_ms=10000)
+        (ok,) = s.outputs()
+        self.assertTrue(ok.startswith(b"SIP/2.0 200"))
+        self.assertEqual(header(ok, "CSeq"), "321 NOTIFY")
+        self.assertEqual(s.sub_state, ua.SubState.ACTIVE)
+        fetch, apply_by = s.events()
+        self.assertEqual(fetch.type, ua.MachineEventType.SUBSCRIBER_FETCH)
+        self.assertEqual(fetch.url, "http://www.example.com/devices/ff00000036c5")
+        self.assertEqual(fetch.content_id, "39EHF78SA@example.com")
+        self.assertEqual(fetch.size, 1234)
+        self.assertIsNone(fetch.hash)
+        self.assertEqual(apply_by.type, ua.MachineEventType.SUBSCRIBER_APPLY_BY)
+        self.assertEqual(apply_by.apply_by, 10000 + 3600 * 1000)
+        self.assertEqual(s.pending_fetches, 1)
+
+        s.on_fetched(fetch.content_id, b"<device-profile/>", now_ms=11000)
+        (ready,) = s.events()
+        self.assertEqual(ready.type, ua.MachineEventType.SUBSCRIBER_PROFILE_READY)
+        self.assertEqual(ready.hash_check, ua.HashCheck.NOT_GIVEN)
+        profile = s.current_profile()
+        self.assertEqual(profile.body, b"<device-profile/>")
+        self.assertEqual(profile.url, fetch.url)
+        self.assertEqual(profile.apply_by, 10000 + 3600 * 1000)
+        self.assertEqual(s.current_profile("application/x-z100-device-profile"), profile)
+        self.assertIsNone(s.current_profile("text/plain"))
+        s.applied()
+
+        # An inline profile (bytes, NULs kept), then stop.
+        s.receive(notify_in(sub, 322, "application/x-z100-device-profile", b"inline\0profile",
+                            event="ua-profile"), now_ms=12000)
+        s.outputs()
+        inline = [e for e in s.events() if e.type == ua.MachineEventType.SUBSCRIBER_PROFILE]
+        self.assertEqual(inline[0].body, b"inline\0profile")
+        s.stop(now_ms=13000)
+        (bye,) = s.outputs()
+        self.assertEqual(header(bye, "Expires"), "0")
+        self.assertEqual(s.state, ua.SubscriberState.UNSUBSCRIBING)
+        s.close()
+        self.assertTrue(s.closed)
+
+    def test_hash_callback(self):
+        s = self.make()
+        s.start()
+        (sub,) = s.outputs()
+        s.receive(ok_to(sub))
+        digest = fake_sha1(b"<p2/>").hex()
+        content = (b"--b1\r\nContent-Type: message/external-body; access-type=\"URL\";\r\n"
+                   b" URL=\"http://cfg.example.com/p2\";\r\n hash=" + digest.encode() +
+                   b"\r\n\r\nContent-Type: application/x-z100-device-profile\r\n"
+                   b"Content-ID: <p2@x>\r\n\r\n--b1--\r\n")
+        s.receive(notify_in(sub, 1, "multipart/mixed;boundary=b1", content))
+        s.outputs()
+        fetch = [e for e in s.events() if e.type == ua.MachineEventType.SUBSCRIBER_FETCH][0]
+        self.assertEqual(fetch.hash, digest)
+        s.on_fetched("p2@x", b"<p2/>")
+        (ready,) = s.events()
+        self.assertEqual(ready.hash_check, ua.HashCheck.VERIFIED)
+
+    def test_hash_exception_is_raised(self):
+        def bad_hash(_):
+            raise KeyError("no sha")
+        s = self.make(hash=bad_hash)
+        s.start()
+        (sub,) = s.outputs()
+        s.receive(ok_to(sub))
+        content = (b"--b1\r\nContent-Type: message/external-body; access-type=\"URL\";\r\n"
+                   b" URL=\"http://cfg.example.com/p3\";\r\n hash=" + b"0" * 40 +
+                   b"\r\n\r\nContent-Type: application/x-z100-device-profile\r\n"
+                   b"Content-ID: <p3@x>\r\n\r\n--b1--\r\n")
+        s.receive(notify_in(sub, 1, "multipart/mixed;boundary=b1", content))
+        with self.assertRaises(KeyError):
+            s.on_fetched("p3@x", b"data")
+
+    def test_errors(self):
+        with self.assertRaises(TypeError):
+            self.make(bogus=1)
+        with self.assertRaises(TypeError):
+            self.make(hash=42)
+        with self.assertRaises(pushcore.PushcoreError):
+            self.make(form=7)
+        with self.assertRaises(pushcore.PushcoreError) as cm:
+            self.make(accept=["nonsense"])
+        self.assertIn("accept", str(cm.exception))
+        with self.assertRaises(ua.UaProfileError) as cm:
+            ua.UaSubscriber(request_uri="sip:a@b", contact="sip:a@c", sent_by="c", model="m",
+                            version="v",
+                            random=lambda n: b"\1" * n)
+        self.assertIn("vendor", cm.exception.reason)
+        with self.assertRaises(pushcore.PushcoreError):
+            self.make(profile_type=ua.ProfileType.OTHER)
+        s = self.make(profile_type=ua.ProfileType.OTHER, profile_type_token="x-custom")
+        with self.assertRaises(ua.UaProfileError) as cm:
+            s.stop()
+        self.assertEqual(cm.exception.status, -2)
+        with self.assertRaises(ua.UaProfileError) as cm:
+            s.on_fetch_failed("nothing@x")
+        self.assertEqual(cm.exception.status, -4)
+        with self.assertRaises(pushcore.PushcoreError):
+            s.receive(b"garbage\r\n\r\n")
+        s.start(now_ms=0)
+        self.assertIn(b"profile-type=x-custom", s.outputs()[0])
+        while s.state == ua.SubscriberState.SUBSCRIBING and s.next_deadline is not None:
+            s.on_timeout(s.next_deadline)
+        (failed,) = s.events()
+        self.assertEqual(failed.type, ua.MachineEventType.SUBSCRIBER_FAILED)
+        self.assertEqual(failed.code, 408)
 
 
 if __name__ == "__main__":
