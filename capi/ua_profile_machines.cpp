@@ -10,6 +10,7 @@
 #include "pushcore/core/status.hpp"
 #include "pushcore/sip/message.hpp"
 #include "pushcore/ua_profile.h"
+#include "pushcore/ua_profile/discovery.hpp"
 #include "pushcore/ua_profile/profile_notifier.hpp"
 #include "pushcore/ua_profile/profile_subscriber.hpp"
 #include "shim.hpp"
@@ -46,6 +47,19 @@ struct pushcore_ua_subscriber_config {
 struct pushcore_ua_subscriber {
     std::optional<ProfileSubscriber> subscriber;
     std::string output;
+    pushcore_event event;
+    Error err;
+};
+
+struct pushcore_ua_discovery_config {
+    DiscoveryConfig config;
+    bool has_device = false;
+    mutable Error err;
+};
+
+struct pushcore_ua_discovery {
+    std::optional<Discovery> discovery;
+    std::string uri;  // the current attempt's, for pushcore_ua_discovery_current
     pushcore_event event;
     Error err;
 };
@@ -147,6 +161,38 @@ int32_t hash_code(ProfileSubscriber::HashCheck h) {
 // The most recent good profile, or the one of a media type.
 const Profile* current(const ProfileSubscriber& s, std::string_view content_type) {
     return content_type.empty() ? s.current_profile() : s.current_profile(content_type);
+}
+
+int32_t discovery_profile_code(Discovery::Profile p) {
+    switch (p) {
+        case Discovery::Profile::local_network:
+            return PUSHCORE_UA_PROFILE_LOCAL_NETWORK;
+        case Discovery::Profile::device:
+            return PUSHCORE_UA_PROFILE_DEVICE;
+        case Discovery::Profile::user:
+            return PUSHCORE_UA_PROFILE_USER;
+        case Discovery::Profile::application:
+            break;
+    }
+    return PUSHCORE_UA_PROFILE_APPLICATION;
+}
+
+int32_t source_code(Discovery::Source s) {
+    switch (s) {
+        case Discovery::Source::local_domain:
+            return PUSHCORE_UA_SOURCE_LOCAL_DOMAIN;
+        case Discovery::Source::cached:
+            return PUSHCORE_UA_SOURCE_CACHED;
+        case Discovery::Source::dhcp_sip_server:
+            return PUSHCORE_UA_SOURCE_DHCP_SIP_SERVER;
+        case Discovery::Source::sipuaconfig:
+            return PUSHCORE_UA_SOURCE_SIPUACONFIG;
+        case Discovery::Source::manual:
+            return PUSHCORE_UA_SOURCE_MANUAL;
+        case Discovery::Source::user_aor:
+            break;
+    }
+    return PUSHCORE_UA_SOURCE_USER_AOR;
 }
 
 }  // namespace
@@ -1015,6 +1061,274 @@ PUSHCORE_API int pushcore_ua_subscriber_last_error(const pushcore_ua_subscriber*
                                                    const char** reason, size_t* offset) {
     if (!s) return PUSHCORE_E_INVALID_ARGUMENT;
     return last_error(s->err, reason, offset);
+}
+
+// ---- discovery config ---------------------------------------------------------------------
+
+PUSHCORE_API int pushcore_ua_discovery_config_new(pushcore_ua_discovery_config** out) {
+    if (!out) return PUSHCORE_E_INVALID_ARGUMENT;
+    *out = nullptr;
+    return guard([&]() -> int {
+        *out = new pushcore_ua_discovery_config{};
+        return PUSHCORE_OK;
+    });
+}
+
+PUSHCORE_API void pushcore_ua_discovery_config_free(pushcore_ua_discovery_config* cfg) {
+    delete cfg;
+}
+
+PUSHCORE_API int pushcore_ua_discovery_config_set_device(pushcore_ua_discovery_config* cfg,
+                                                         const char* id, size_t len) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    if (!text_ok(id, len)) return refuse(cfg->err, "device: NULL with a length");
+    return run(cfg->err, [&]() -> int {
+        DeviceId device;
+        Status st = parse_device_id(text(id, len), device, cfg->err);
+        if (st != Status::ok) return status(st);
+        cfg->config.device = std::move(device);
+        cfg->has_device = true;
+        return PUSHCORE_OK;
+    });
+}
+
+PUSHCORE_API int pushcore_ua_discovery_config_set_form(pushcore_ua_discovery_config* cfg,
+                                                       int32_t form) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    if (form == PUSHCORE_UA_FORM_DRAFT08)
+        cfg->config.form = Form::draft08;
+    else if (form == PUSHCORE_UA_FORM_RFC6080)
+        cfg->config.form = Form::rfc6080;
+    else
+        return refuse(cfg->err, "form: not a PUSHCORE_UA_FORM_* value");
+    return PUSHCORE_OK;
+}
+
+PUSHCORE_API int pushcore_ua_discovery_config_set_str(pushcore_ua_discovery_config* cfg,
+                                                      int32_t key, const char* value, size_t len) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int {
+        std::string_view v = text(value, len);
+        if (!text_ok(value, len)) return refuse(cfg->err, "value: NULL with a length");
+        if (has_ctl(v)) return refuse(cfg->err, "value: control characters");
+        DiscoveryConfig& c = cfg->config;
+        switch (key) {
+            case PUSHCORE_UA_DISCOVERY_STR_CACHED_DEVICE_URI:
+                c.cached_device_uri.assign(v);
+                return PUSHCORE_OK;
+            case PUSHCORE_UA_DISCOVERY_STR_DHCP_DOMAIN:
+                c.dhcp_domain.assign(v);
+                return PUSHCORE_OK;
+            case PUSHCORE_UA_DISCOVERY_STR_CONFIGURED_DOMAIN:
+                c.configured_domain.assign(v);
+                return PUSHCORE_OK;
+            case PUSHCORE_UA_DISCOVERY_STR_USER_AOR:
+                c.user_aor.assign(v);
+                return PUSHCORE_OK;
+            default:
+                return refuse(cfg->err, "not a PUSHCORE_UA_DISCOVERY_STR_* key");
+        }
+    });
+}
+
+PUSHCORE_API int pushcore_ua_discovery_config_add_dhcp_sip_server(pushcore_ua_discovery_config* cfg,
+                                                                  const char* host, size_t len) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int {
+        std::string_view v = text(host, len);
+        if (!text_ok(host, len) || v.empty() || has_ctl(v))
+            return refuse(cfg->err, "dhcp_sip_server: empty or control characters");
+        cfg->config.dhcp_sip_servers.emplace_back(v);
+        return PUSHCORE_OK;
+    });
+}
+
+PUSHCORE_API int pushcore_ua_discovery_config_set_application_profile(
+    pushcore_ua_discovery_config* cfg, int32_t enabled) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    if (enabled != 0 && enabled != 1) return refuse(cfg->err, "application_profile: 0 or 1");
+    cfg->config.application_profile = enabled == 1;
+    return PUSHCORE_OK;
+}
+
+PUSHCORE_API int pushcore_ua_discovery_config_last_error(const pushcore_ua_discovery_config* cfg,
+                                                         const char** reason, size_t* offset) {
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    return last_error(cfg->err, reason, offset);
+}
+
+// ---- discovery ----------------------------------------------------------------------------
+
+PUSHCORE_API int pushcore_ua_discovery_new(pushcore_ua_discovery** out,
+                                           const pushcore_ua_discovery_config* cfg) {
+    if (!out) return PUSHCORE_E_INVALID_ARGUMENT;
+    *out = nullptr;
+    if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
+    return run(cfg->err, [&]() -> int {
+        if (!cfg->has_device)
+            return status(cfg->err.fail(Status::invalid_argument, "device: not set", 0));
+        auto d = std::make_unique<pushcore_ua_discovery>();
+        Status st = Discovery::create(cfg->config, d->discovery, cfg->err);
+        if (st != Status::ok) return status(st);
+        *out = d.release();
+        return PUSHCORE_OK;
+    });
+}
+
+PUSHCORE_API void pushcore_ua_discovery_free(pushcore_ua_discovery* d) {
+    delete d;
+}
+
+PUSHCORE_API int pushcore_ua_discovery_start(pushcore_ua_discovery* d) {
+    if (!d) return PUSHCORE_E_INVALID_ARGUMENT;
+    return run(d->err, [&] { return d->discovery->start(); });
+}
+
+PUSHCORE_API int pushcore_ua_discovery_report(pushcore_ua_discovery* d, int32_t kind,
+                                              uint32_t code) {
+    if (!d) return PUSHCORE_E_INVALID_ARGUMENT;
+    return run(d->err, [&]() -> int {
+        Discovery::Outcome o;
+        switch (kind) {
+            case PUSHCORE_UA_OUTCOME_WITH_PROFILE:
+                o = Discovery::Outcome::with_profile();
+                break;
+            case PUSHCORE_UA_OUTCOME_WITHOUT_PROFILE:
+                o = Discovery::Outcome::without_profile();
+                break;
+            case PUSHCORE_UA_OUTCOME_TIMEOUT:
+                o = Discovery::Outcome::no_response();
+                break;
+            case PUSHCORE_UA_OUTCOME_FAILURE:
+                if (code < 300 || code > 699)
+                    return status(
+                        d->err.fail(Status::invalid_argument, "code: a failure is 300-699", 0));
+                o = Discovery::Outcome::failed(static_cast<uint16_t>(code));
+                break;
+            default:
+                return status(d->err.fail(Status::invalid_argument,
+                                          "kind: not a PUSHCORE_UA_OUTCOME_* value", 0));
+        }
+        return status(d->discovery->report(o));
+    });
+}
+
+PUSHCORE_API int pushcore_ua_discovery_manual_host(pushcore_ua_discovery* d, const char* host,
+                                                   size_t len) {
+    if (!d || !text_ok(host, len)) return PUSHCORE_E_INVALID_ARGUMENT;
+    return run(d->err, [&] { return d->discovery->manual_host(text(host, len)); });
+}
+
+PUSHCORE_API int pushcore_ua_discovery_user_aor(pushcore_ua_discovery* d, const char* aor,
+                                                size_t len) {
+    if (!d || !text_ok(aor, len)) return PUSHCORE_E_INVALID_ARGUMENT;
+    return run(d->err, [&] { return d->discovery->user_aor(text(aor, len)); });
+}
+
+PUSHCORE_API int pushcore_ua_discovery_next_event(pushcore_ua_discovery* d,
+                                                  const pushcore_event** ev) {
+    if (!d || !ev) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int {
+        Discovery::Event e;
+        if (!d->discovery->next_event(e)) return 0;
+        using T = Discovery::Event::Type;
+        pushcore_event& out = d->event;
+        auto attempt = [&] {
+            out.num(PUSHCORE_FIELD_UA_PROFILE_TYPE,
+                    static_cast<uint64_t>(discovery_profile_code(e.attempt.profile)));
+            out.num(PUSHCORE_FIELD_UA_SOURCE, static_cast<uint64_t>(source_code(e.attempt.source)));
+            out.str(PUSHCORE_FIELD_UA_URI, e.attempt.uri);
+        };
+        switch (e.type) {
+            case T::subscribe:
+                out.reset(PUSHCORE_EVENT_UA_DISCOVERY_SUBSCRIBE);
+                attempt();
+                break;
+            case T::authorization_required:
+                out.reset(PUSHCORE_EVENT_UA_DISCOVERY_AUTHORIZATION_REQUIRED);
+                attempt();
+                out.num(PUSHCORE_FIELD_CODE, e.code);
+                break;
+            case T::profile_unavailable:
+                out.reset(PUSHCORE_EVENT_UA_DISCOVERY_PROFILE_UNAVAILABLE);
+                attempt();
+                out.num(PUSHCORE_FIELD_CODE, e.code);
+                break;
+            case T::candidate_rejected:
+                out.reset(PUSHCORE_EVENT_UA_DISCOVERY_CANDIDATE_REJECTED);
+                out.str(PUSHCORE_FIELD_UA_HOST, e.text);
+                out.str(PUSHCORE_FIELD_REASON, e.reason ? e.reason : "");
+                break;
+            case T::persist_device_uri:
+                out.reset(PUSHCORE_EVENT_UA_DISCOVERY_PERSIST_DEVICE_URI);
+                out.str(PUSHCORE_FIELD_UA_URI, e.text);
+                break;
+            case T::manual_entry_required:
+                out.reset(PUSHCORE_EVENT_UA_DISCOVERY_MANUAL_ENTRY_REQUIRED);
+                break;
+            case T::user_aor_required:
+                out.reset(PUSHCORE_EVENT_UA_DISCOVERY_USER_AOR_REQUIRED);
+                break;
+            case T::complete:
+                out.reset(PUSHCORE_EVENT_UA_DISCOVERY_COMPLETE);
+                break;
+        }
+        *ev = &out;
+        return 1;
+    });
+}
+
+PUSHCORE_API int pushcore_ua_discovery_state(const pushcore_ua_discovery* d) {
+    if (!d) return PUSHCORE_E_INVALID_ARGUMENT;
+    using S = Discovery::State;
+    switch (d->discovery->state()) {
+        case S::idle:
+            return PUSHCORE_UA_DISCOVERY_STATE_IDLE;
+        case S::local_network:
+            return PUSHCORE_UA_DISCOVERY_STATE_LOCAL_NETWORK;
+        case S::device:
+            return PUSHCORE_UA_DISCOVERY_STATE_DEVICE;
+        case S::device_enrolled:
+            return PUSHCORE_UA_DISCOVERY_STATE_DEVICE_ENROLLED;
+        case S::manual_entry:
+            return PUSHCORE_UA_DISCOVERY_STATE_MANUAL_ENTRY;
+        case S::awaiting_user_aor:
+            return PUSHCORE_UA_DISCOVERY_STATE_AWAITING_USER_AOR;
+        case S::user:
+            return PUSHCORE_UA_DISCOVERY_STATE_USER;
+        case S::application:
+            return PUSHCORE_UA_DISCOVERY_STATE_APPLICATION;
+        case S::done:
+            break;
+    }
+    return PUSHCORE_UA_DISCOVERY_STATE_DONE;
+}
+
+PUSHCORE_API int pushcore_ua_discovery_current(pushcore_ua_discovery* d, int32_t* profile_type,
+                                               int32_t* source, const char** uri, size_t* len) {
+    if (!d) return PUSHCORE_E_INVALID_ARGUMENT;
+    return guard([&]() -> int {
+        std::optional<Discovery::Attempt> a = d->discovery->current();
+        if (!a) return 0;
+        d->uri = std::move(a->uri);
+        if (profile_type) *profile_type = discovery_profile_code(a->profile);
+        if (source) *source = source_code(a->source);
+        if (uri) *uri = d->uri.c_str();
+        if (len) *len = d->uri.size();
+        return 1;
+    });
+}
+
+PUSHCORE_API int pushcore_ua_discovery_remaining_device_candidates(const pushcore_ua_discovery* d) {
+    if (!d) return PUSHCORE_E_INVALID_ARGUMENT;
+    size_t c = d->discovery->remaining_device_candidates();
+    return static_cast<int>(c > INT32_MAX ? INT32_MAX : c);
+}
+
+PUSHCORE_API int pushcore_ua_discovery_last_error(const pushcore_ua_discovery* d,
+                                                  const char** reason, size_t* offset) {
+    if (!d) return PUSHCORE_E_INVALID_ARGUMENT;
+    return last_error(d->err, reason, offset);
 }
 
 }  // extern "C"

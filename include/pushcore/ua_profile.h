@@ -1,8 +1,8 @@
 /*
  * pushcore C ABI: the ua-profile grammar (draft-ietf-sipping-config-framework-08,
  * RFC 6080): the Event header field, device identifiers and their Request-URIs, and the
- * content-indirection NOTIFY bodies. The notifier and subscriber machines are at the end
- * (the discovery machine gets its C ABI later).
+ * content-indirection NOTIFY bodies. The machines (notifier, subscriber, discovery) are at
+ * the end.
  *
  * Objects:
  *   pushcore_ua_event         an Event header field value: parsed, checked, or built
@@ -587,6 +587,110 @@ PUSHCORE_API int pushcore_ua_subscriber_current_profile_apply_by(pushcore_ua_sub
                                                                  uint64_t* apply_by);
 PUSHCORE_API int pushcore_ua_subscriber_last_error(const pushcore_ua_subscriber* s,
                                                    const char** reason, size_t* offset);
+
+/* ---- discovery: the SUBSCRIBE Request-URIs in the order of draft 8.1 (RFC 6080 6.1) ----- */
+
+/* The machine sends nothing: it names the Request-URI to subscribe to (a SUBSCRIBE event),
+ * and the host reports what that attempt came to. */
+
+typedef struct pushcore_ua_discovery_config pushcore_ua_discovery_config;
+typedef struct pushcore_ua_discovery pushcore_ua_discovery;
+
+/* More event fields. PROFILE_TYPE (the profile an attempt is for) and CODE are reused. */
+#define PUSHCORE_FIELD_UA_URI 121    /* str: the Request-URI (subscribe), or the URI to keep */
+#define PUSHCORE_FIELD_UA_SOURCE 122 /* u64: PUSHCORE_UA_SOURCE_* */
+#define PUSHCORE_FIELD_UA_HOST 123   /* str: a refused host (candidate_rejected) */
+
+/* Discovery events. */
+#define PUSHCORE_EVENT_UA_DISCOVERY_SUBSCRIBE 140         /* PROFILE_TYPE, SOURCE, URI */
+#define PUSHCORE_EVENT_UA_DISCOVERY_AUTHORIZATION_REQUIRED 141 /* PROFILE_TYPE, SOURCE, URI,
+                                                                  CODE (401/407): retry it */
+#define PUSHCORE_EVENT_UA_DISCOVERY_PROFILE_UNAVAILABLE 142 /* PROFILE_TYPE, SOURCE, URI,
+                                                               CODE (0: no response) */
+#define PUSHCORE_EVENT_UA_DISCOVERY_CANDIDATE_REJECTED 143  /* HOST, REASON: skipped */
+#define PUSHCORE_EVENT_UA_DISCOVERY_PERSIST_DEVICE_URI 144  /* URI: store it (8.1.2) */
+#define PUSHCORE_EVENT_UA_DISCOVERY_MANUAL_ENTRY_REQUIRED 145 /* call manual_host */
+#define PUSHCORE_EVENT_UA_DISCOVERY_USER_AOR_REQUIRED 146   /* call user_aor */
+#define PUSHCORE_EVENT_UA_DISCOVERY_COMPLETE 147
+
+/* Where an attempt's Request-URI came from. */
+#define PUSHCORE_UA_SOURCE_LOCAL_DOMAIN 1    /* local-network URI, or device candidate 2 */
+#define PUSHCORE_UA_SOURCE_CACHED 2          /* the cached device URI */
+#define PUSHCORE_UA_SOURCE_DHCP_SIP_SERVER 3 /* DHCP option 120 */
+#define PUSHCORE_UA_SOURCE_SIPUACONFIG 4     /* "sipuaconfig." + the local domain */
+#define PUSHCORE_UA_SOURCE_MANUAL 5          /* manual_host */
+#define PUSHCORE_UA_SOURCE_USER_AOR 6        /* user and application profiles */
+
+/* What an attempt came to, for pushcore_ua_discovery_report. */
+#define PUSHCORE_UA_OUTCOME_WITH_PROFILE 1    /* 2xx and a NOTIFY with profile data or URIs */
+#define PUSHCORE_UA_OUTCOME_WITHOUT_PROFILE 2 /* 2xx and a NOTIFY without them */
+#define PUSHCORE_UA_OUTCOME_TIMEOUT 3         /* no SIP response */
+#define PUSHCORE_UA_OUTCOME_FAILURE 4         /* a final failure response, code 300-699 */
+
+/* pushcore_ua_discovery_state. */
+#define PUSHCORE_UA_DISCOVERY_STATE_IDLE 1
+#define PUSHCORE_UA_DISCOVERY_STATE_LOCAL_NETWORK 2
+#define PUSHCORE_UA_DISCOVERY_STATE_DEVICE 3
+#define PUSHCORE_UA_DISCOVERY_STATE_DEVICE_ENROLLED 4
+#define PUSHCORE_UA_DISCOVERY_STATE_MANUAL_ENTRY 5
+#define PUSHCORE_UA_DISCOVERY_STATE_AWAITING_USER_AOR 6
+#define PUSHCORE_UA_DISCOVERY_STATE_USER 7
+#define PUSHCORE_UA_DISCOVERY_STATE_APPLICATION 8
+#define PUSHCORE_UA_DISCOVERY_STATE_DONE 9
+
+/* Text settings, by PUSHCORE_UA_DISCOVERY_STR_* key. */
+#define PUSHCORE_UA_DISCOVERY_STR_CACHED_DEVICE_URI 1 /* from an earlier PERSIST_DEVICE_URI */
+#define PUSHCORE_UA_DISCOVERY_STR_DHCP_DOMAIN 2       /* DHCP option 15 */
+#define PUSHCORE_UA_DISCOVERY_STR_CONFIGURED_DOMAIN 3 /* wins over the DHCP domain */
+#define PUSHCORE_UA_DISCOVERY_STR_USER_AOR 4          /* provisioned; wins over the default */
+
+PUSHCORE_API int pushcore_ua_discovery_config_new(pushcore_ua_discovery_config** out);
+PUSHCORE_API void pushcore_ua_discovery_config_free(pushcore_ua_discovery_config* cfg);
+/* The device identifier (required): a MAC address in any form normalize_mac accepts, or a
+ * UUID URN. PUSHCORE_E_SYNTAX with reason and offset otherwise. */
+PUSHCORE_API int pushcore_ua_discovery_config_set_device(pushcore_ua_discovery_config* cfg,
+                                                         const char* id, size_t len);
+PUSHCORE_API int pushcore_ua_discovery_config_set_form(pushcore_ua_discovery_config* cfg,
+                                                       int32_t form);
+PUSHCORE_API int pushcore_ua_discovery_config_set_str(pushcore_ua_discovery_config* cfg,
+                                                      int32_t key, const char* value, size_t len);
+/* A DHCP option 120 SIP server, host[:port], in order. */
+PUSHCORE_API int pushcore_ua_discovery_config_add_dhcp_sip_server(
+    pushcore_ua_discovery_config* cfg, const char* host, size_t len);
+/* 1 (default): the application profile after the user profile (draft08 only); 0: not. */
+PUSHCORE_API int pushcore_ua_discovery_config_set_application_profile(
+    pushcore_ua_discovery_config* cfg, int32_t enabled);
+PUSHCORE_API int pushcore_ua_discovery_config_last_error(const pushcore_ua_discovery_config* cfg,
+                                                         const char** reason, size_t* offset);
+
+/* On failure `out` stays NULL and pushcore_ua_discovery_config_last_error says why. */
+PUSHCORE_API int pushcore_ua_discovery_new(pushcore_ua_discovery** out,
+                                           const pushcore_ua_discovery_config* cfg);
+PUSHCORE_API void pushcore_ua_discovery_free(pushcore_ua_discovery* d);
+/* The local-network profile first (skipped without a local domain). Once. */
+PUSHCORE_API int pushcore_ua_discovery_start(pushcore_ua_discovery* d);
+/* The current attempt's outcome (PUSHCORE_UA_OUTCOME_*; code for FAILURE, 300-699).
+ * PUSHCORE_E_INVALID_STATE when no attempt is in progress. */
+PUSHCORE_API int pushcore_ua_discovery_report(pushcore_ua_discovery* d, int32_t kind,
+                                              uint32_t code);
+/* A host[:port] the user entered (8.1.2 item 4). */
+PUSHCORE_API int pushcore_ua_discovery_manual_host(pushcore_ua_discovery* d, const char* host,
+                                                   size_t len);
+/* The AOR for the user (and application) profile (8.1.3): a SIP or SIPS URI. */
+PUSHCORE_API int pushcore_ua_discovery_user_aor(pushcore_ua_discovery* d, const char* aor,
+                                                size_t len);
+PUSHCORE_API int pushcore_ua_discovery_next_event(pushcore_ua_discovery* d,
+                                                  const pushcore_event** ev);
+/* PUSHCORE_UA_DISCOVERY_STATE_*. */
+PUSHCORE_API int pushcore_ua_discovery_state(const pushcore_ua_discovery* d);
+/* The attempt in progress: 1 and its profile type (PUSHCORE_UA_PROFILE_*), source and
+ * Request-URI (borrowed until the next call on d; any pointer may be NULL), 0 when none. */
+PUSHCORE_API int pushcore_ua_discovery_current(pushcore_ua_discovery* d, int32_t* profile_type,
+                                               int32_t* source, const char** uri, size_t* len);
+/* The device candidates still to try after the current one. */
+PUSHCORE_API int pushcore_ua_discovery_remaining_device_candidates(const pushcore_ua_discovery* d);
+PUSHCORE_API int pushcore_ua_discovery_last_error(const pushcore_ua_discovery* d,
+                                                  const char** reason, size_t* offset);
 
 #ifdef __cplusplus
 }

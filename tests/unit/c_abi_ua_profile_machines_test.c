@@ -3,7 +3,8 @@
  * content-indirection NOTIFY, the plug-and-play variant (application/url), profile
  * changes, NOTIFY answers and failures, timers, the 10.4 enrollment lists, and every
  * NULL or invalid argument with its last_error reason; the subscriber (a phone) through a
- * full 7.12 exchange: SUBSCRIBE, 200, the draft's NOTIFY, its fetch and profile_ready. */
+ * full 7.12 exchange: SUBSCRIBE, 200, the draft's NOTIFY, its fetch and profile_ready;
+ * discovery's candidate order (8.1.1-8.1.3) and its refusals. */
 #include <pushcore.h>
 #include <stdio.h>
 #include <string.h>
@@ -877,12 +878,247 @@ static void test_subscriber_errors(void) {
     pushcore_ua_subscriber_free(s);
 }
 
+/* ---- discovery ---------------------------------------------------------------------------- */
+
+/* The next event must be a SUBSCRIBE to `uri` for `profile` from `source`. */
+static void expect_subscribe(pushcore_ua_discovery* d, const char* uri, int32_t profile,
+                             int32_t source) {
+    const pushcore_event* ev;
+    const char* s;
+    size_t len;
+    uint64_t v;
+    int32_t cur_profile = 0, cur_source = 0;
+    CHECK(pushcore_ua_discovery_next_event(d, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_DISCOVERY_SUBSCRIBE);
+    CHECK(pushcore_event_str(ev, PUSHCORE_FIELD_UA_URI, &s, &len) == 1 && strcmp(s, uri) == 0);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_UA_PROFILE_TYPE, &v) == 1 &&
+          v == (uint64_t)profile);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_UA_SOURCE, &v) == 1 && v == (uint64_t)source);
+    CHECK(pushcore_ua_discovery_current(d, &cur_profile, &cur_source, &s, &len) == 1);
+    CHECK(strcmp(s, uri) == 0 && len == strlen(uri));
+    CHECK(cur_profile == profile && cur_source == source);
+}
+
+/* The next event must be profile_unavailable with `code`. */
+static void expect_unavailable(pushcore_ua_discovery* d, uint64_t code) {
+    const pushcore_event* ev;
+    uint64_t v;
+    CHECK(pushcore_ua_discovery_next_event(d, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_DISCOVERY_PROFILE_UNAVAILABLE);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_CODE, &v) == 1 && v == code);
+}
+
+static void test_discovery_order(void) {
+    pushcore_ua_discovery_config* cfg = NULL;
+    pushcore_ua_discovery* d = NULL;
+    const pushcore_event* ev;
+    const char* s;
+    size_t len;
+    uint64_t v;
+
+    CHECK(pushcore_ua_discovery_config_new(&cfg) == 0);
+    CHECK(pushcore_ua_discovery_config_set_device(cfg, "00:df:1e:00:4c:d0", 17) == 0);
+    CHECK(pushcore_ua_discovery_config_set_form(cfg, PUSHCORE_UA_FORM_DRAFT08) == 0);
+    CHECK(pushcore_ua_discovery_config_set_str(cfg, PUSHCORE_UA_DISCOVERY_STR_CACHED_DEVICE_URI,
+                                               "sip:MAC%3a00DF1E004CD0@cache.example.com",
+                                               40) == 0);
+    CHECK(pushcore_ua_discovery_config_add_dhcp_sip_server(cfg, "proxy1.example.com", 18) == 0);
+    CHECK(pushcore_ua_discovery_config_add_dhcp_sip_server(cfg, "192.0.2.5:5070", 14) == 0);
+    CHECK(pushcore_ua_discovery_config_set_str(cfg, PUSHCORE_UA_DISCOVERY_STR_DHCP_DOMAIN,
+                                               "boston.example.com", 18) == 0);
+    CHECK(pushcore_ua_discovery_config_set_application_profile(cfg, 1) == 0);
+    CHECK(pushcore_ua_discovery_new(&d, cfg) == 0);
+    pushcore_ua_discovery_config_free(cfg);
+
+    CHECK(pushcore_ua_discovery_state(d) == PUSHCORE_UA_DISCOVERY_STATE_IDLE);
+    CHECK(pushcore_ua_discovery_current(d, NULL, NULL, NULL, NULL) == 0);
+    CHECK(pushcore_ua_discovery_report(d, PUSHCORE_UA_OUTCOME_TIMEOUT, 0) ==
+          PUSHCORE_E_INVALID_STATE);
+    CHECK(pushcore_ua_discovery_start(d) == 0);
+    CHECK(pushcore_ua_discovery_start(d) == PUSHCORE_E_INVALID_STATE);
+
+    /* 8.1.1: the local-network profile first, at the local domain. */
+    expect_subscribe(d, "sip:MAC%3a00DF1E004CD0@boston.example.com",
+                     PUSHCORE_UA_PROFILE_LOCAL_NETWORK, PUSHCORE_UA_SOURCE_LOCAL_DOMAIN);
+    CHECK(pushcore_ua_discovery_next_event(d, &ev) == 0);
+    CHECK(pushcore_ua_discovery_state(d) == PUSHCORE_UA_DISCOVERY_STATE_LOCAL_NETWORK);
+    CHECK(pushcore_ua_discovery_remaining_device_candidates(d) == 5);
+    CHECK(pushcore_ua_discovery_report(d, PUSHCORE_UA_OUTCOME_FAILURE, 404) == 0);
+    expect_unavailable(d, 404);
+
+    /* 8.1.2: the cached URI, the option 120 servers in order, the local domain,
+     * sipuaconfig., each after the previous failed or went unanswered. */
+    expect_subscribe(d, "sip:MAC%3a00DF1E004CD0@cache.example.com", PUSHCORE_UA_PROFILE_DEVICE,
+                     PUSHCORE_UA_SOURCE_CACHED);
+    CHECK(pushcore_ua_discovery_state(d) == PUSHCORE_UA_DISCOVERY_STATE_DEVICE);
+    CHECK(pushcore_ua_discovery_report(d, PUSHCORE_UA_OUTCOME_TIMEOUT, 0) == 0);
+    expect_unavailable(d, 0);
+    expect_subscribe(d, "sip:MAC%3a00DF1E004CD0@proxy1.example.com", PUSHCORE_UA_PROFILE_DEVICE,
+                     PUSHCORE_UA_SOURCE_DHCP_SIP_SERVER);
+    /* 401/407 keep the candidate (8.1.2 item 1). */
+    CHECK(pushcore_ua_discovery_report(d, PUSHCORE_UA_OUTCOME_FAILURE, 401) == 0);
+    CHECK(pushcore_ua_discovery_next_event(d, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_DISCOVERY_AUTHORIZATION_REQUIRED);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_CODE, &v) == 1 && v == 401);
+    CHECK(pushcore_event_str(ev, PUSHCORE_FIELD_UA_URI, &s, &len) == 1 &&
+          strcmp(s, "sip:MAC%3a00DF1E004CD0@proxy1.example.com") == 0);
+    CHECK(pushcore_ua_discovery_next_event(d, &ev) == 0);
+    CHECK(pushcore_ua_discovery_report(d, PUSHCORE_UA_OUTCOME_TIMEOUT, 0) == 0);
+    expect_unavailable(d, 0);
+    expect_subscribe(d, "sip:MAC%3a00DF1E004CD0@192.0.2.5:5070", PUSHCORE_UA_PROFILE_DEVICE,
+                     PUSHCORE_UA_SOURCE_DHCP_SIP_SERVER);
+    CHECK(pushcore_ua_discovery_report(d, PUSHCORE_UA_OUTCOME_FAILURE, 503) == 0);
+    expect_unavailable(d, 503);
+    expect_subscribe(d, "sip:MAC%3a00DF1E004CD0@boston.example.com", PUSHCORE_UA_PROFILE_DEVICE,
+                     PUSHCORE_UA_SOURCE_LOCAL_DOMAIN);
+    CHECK(pushcore_ua_discovery_report(d, PUSHCORE_UA_OUTCOME_FAILURE, 302) == 0);
+    expect_unavailable(d, 302);
+    expect_subscribe(d, "sip:MAC%3a00DF1E004CD0@sipuaconfig.boston.example.com",
+                     PUSHCORE_UA_PROFILE_DEVICE, PUSHCORE_UA_SOURCE_SIPUACONFIG);
+    CHECK(pushcore_ua_discovery_remaining_device_candidates(d) == 0);
+
+    /* Item 4: every candidate failed -> manual entry. */
+    CHECK(pushcore_ua_discovery_report(d, PUSHCORE_UA_OUTCOME_TIMEOUT, 0) == 0);
+    expect_unavailable(d, 0);
+    CHECK(pushcore_ua_discovery_next_event(d, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_DISCOVERY_MANUAL_ENTRY_REQUIRED);
+    CHECK(pushcore_ua_discovery_state(d) == PUSHCORE_UA_DISCOVERY_STATE_MANUAL_ENTRY);
+    CHECK(pushcore_ua_discovery_current(d, NULL, NULL, NULL, NULL) == 0);
+    CHECK(pushcore_ua_discovery_report(d, PUSHCORE_UA_OUTCOME_TIMEOUT, 0) ==
+          PUSHCORE_E_INVALID_STATE);
+    CHECK(pushcore_ua_discovery_manual_host(d, "bad host", 8) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_next_event(d, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_DISCOVERY_CANDIDATE_REJECTED);
+    CHECK(pushcore_event_str(ev, PUSHCORE_FIELD_UA_HOST, &s, &len) == 1 &&
+          strcmp(s, "bad host") == 0);
+    CHECK(pushcore_event_str(ev, PUSHCORE_FIELD_REASON, &s, &len) == 1 && len > 0);
+    CHECK(pushcore_ua_discovery_manual_host(d, "pds.example.net", 15) == 0);
+    expect_subscribe(d, "sip:MAC%3a00DF1E004CD0@pds.example.net", PUSHCORE_UA_PROFILE_DEVICE,
+                     PUSHCORE_UA_SOURCE_MANUAL);
+
+    /* Accepted with a profile: the URI to persist, then the AOR is needed (8.1.3). */
+    CHECK(pushcore_ua_discovery_report(d, PUSHCORE_UA_OUTCOME_WITH_PROFILE, 0) == 0);
+    CHECK(pushcore_ua_discovery_next_event(d, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_DISCOVERY_PERSIST_DEVICE_URI);
+    CHECK(pushcore_event_str(ev, PUSHCORE_FIELD_UA_URI, &s, &len) == 1 &&
+          strcmp(s, "sip:MAC%3a00DF1E004CD0@pds.example.net") == 0);
+    CHECK(pushcore_ua_discovery_next_event(d, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_DISCOVERY_USER_AOR_REQUIRED);
+    CHECK(pushcore_ua_discovery_state(d) == PUSHCORE_UA_DISCOVERY_STATE_AWAITING_USER_AOR);
+    CHECK(pushcore_ua_discovery_user_aor(d, "alice", 5) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_user_aor(d, "sip:alice@example.com", 21) == 0);
+    expect_subscribe(d, "sip:alice@example.com", PUSHCORE_UA_PROFILE_USER,
+                     PUSHCORE_UA_SOURCE_USER_AOR);
+    CHECK(pushcore_ua_discovery_report(d, PUSHCORE_UA_OUTCOME_WITH_PROFILE, 0) == 0);
+    expect_subscribe(d, "sip:alice@example.com", PUSHCORE_UA_PROFILE_APPLICATION,
+                     PUSHCORE_UA_SOURCE_USER_AOR);
+    CHECK(pushcore_ua_discovery_state(d) == PUSHCORE_UA_DISCOVERY_STATE_APPLICATION);
+    CHECK(pushcore_ua_discovery_report(d, PUSHCORE_UA_OUTCOME_WITHOUT_PROFILE, 0) == 0);
+    CHECK(pushcore_ua_discovery_next_event(d, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_DISCOVERY_COMPLETE);
+    CHECK(pushcore_ua_discovery_next_event(d, &ev) == 0);
+    CHECK(pushcore_ua_discovery_state(d) == PUSHCORE_UA_DISCOVERY_STATE_DONE);
+    pushcore_ua_discovery_free(d);
+}
+
+static void test_discovery_errors(void) {
+    pushcore_ua_discovery_config* cfg = NULL;
+    pushcore_ua_discovery* d = NULL;
+    const pushcore_event* ev;
+    const char* reason;
+    size_t offset;
+
+    pushcore_ua_discovery_config_free(NULL);
+    pushcore_ua_discovery_free(NULL);
+    CHECK(pushcore_ua_discovery_config_new(NULL) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_config_set_device(NULL, "x", 1) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_config_set_form(NULL, 0) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_config_set_str(NULL, 1, "x", 1) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_config_add_dhcp_sip_server(NULL, "x", 1) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_config_set_application_profile(NULL, 1) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_config_last_error(NULL, &reason, &offset) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_new(&d, NULL) == PUSHCORE_E_INVALID_ARGUMENT && d == NULL);
+    CHECK(pushcore_ua_discovery_start(NULL) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_report(NULL, 1, 0) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_manual_host(NULL, "h", 1) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_user_aor(NULL, "sip:a@b", 7) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_next_event(NULL, &ev) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_state(NULL) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_current(NULL, NULL, NULL, NULL, NULL) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_remaining_device_candidates(NULL) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_last_error(NULL, &reason, &offset) == PUSHCORE_E_INVALID_ARGUMENT);
+
+    CHECK(pushcore_ua_discovery_config_new(&cfg) == 0);
+    CHECK(pushcore_ua_discovery_new(NULL, cfg) == PUSHCORE_E_INVALID_ARGUMENT);
+    /* No device yet. */
+    CHECK(pushcore_ua_discovery_new(&d, cfg) == PUSHCORE_E_INVALID_ARGUMENT && d == NULL);
+    CHECK(pushcore_ua_discovery_config_last_error(cfg, &reason, &offset) ==
+              PUSHCORE_E_INVALID_ARGUMENT &&
+          strstr(reason, "device") != NULL);
+    CHECK(pushcore_ua_discovery_config_set_device(cfg, "MAC:00DF1E004CDX", 16) ==
+          PUSHCORE_E_SYNTAX);
+    CHECK(pushcore_ua_discovery_config_last_error(cfg, &reason, &offset) == PUSHCORE_E_SYNTAX &&
+          reason[0] != '\0' && offset == 15);
+    CHECK(pushcore_ua_discovery_config_set_device(cfg, NULL, 3) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_config_set_form(cfg, 9) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_config_set_str(cfg, 77, "x", 1) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_config_set_str(cfg, PUSHCORE_UA_DISCOVERY_STR_DHCP_DOMAIN, "a\nb",
+                                               3) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_config_add_dhcp_sip_server(cfg, "", 0) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_config_set_application_profile(cfg, 2) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+
+    /* A UUID device, RFC 6080, no domain: the local-network profile is skipped and the
+     * only device candidate left is manual entry. */
+    CHECK(pushcore_ua_discovery_config_set_device(
+              cfg, "urn:uuid:F81D4FAE-7DEC-11D0-A765-00A0C91E6BF6", 45) == 0);
+    CHECK(pushcore_ua_discovery_config_set_form(cfg, PUSHCORE_UA_FORM_RFC6080) == 0);
+    CHECK(pushcore_ua_discovery_config_set_str(cfg, PUSHCORE_UA_DISCOVERY_STR_USER_AOR,
+                                               "sip:bob@example.com", 19) == 0);
+    CHECK(pushcore_ua_discovery_new(&d, cfg) == 0);
+    pushcore_ua_discovery_config_free(cfg);
+    CHECK(pushcore_ua_discovery_next_event(d, NULL) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_manual_host(d, "h.example.com", 13) == PUSHCORE_E_INVALID_STATE);
+    CHECK(pushcore_ua_discovery_last_error(d, &reason, &offset) == PUSHCORE_E_INVALID_STATE);
+    CHECK(pushcore_ua_discovery_start(d) == 0);
+    CHECK(pushcore_ua_discovery_last_error(d, &reason, &offset) == 0 && reason[0] == '\0');
+    CHECK(pushcore_ua_discovery_next_event(d, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_DISCOVERY_MANUAL_ENTRY_REQUIRED);
+    CHECK(pushcore_ua_discovery_manual_host(d, "pds.example.net", 15) == 0);
+    expect_subscribe(d, "sip:urn%3auuid%3af81d4fae-7dec-11d0-a765-00a0c91e6bf6@pds.example.net",
+                     PUSHCORE_UA_PROFILE_DEVICE, PUSHCORE_UA_SOURCE_MANUAL);
+    CHECK(pushcore_ua_discovery_report(d, 42, 0) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_last_error(d, &reason, &offset) == PUSHCORE_E_INVALID_ARGUMENT &&
+          strstr(reason, "kind") != NULL);
+    CHECK(pushcore_ua_discovery_report(d, PUSHCORE_UA_OUTCOME_FAILURE, 200) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_discovery_report(d, PUSHCORE_UA_OUTCOME_FAILURE, 70000) ==
+          PUSHCORE_E_INVALID_ARGUMENT);
+    /* RFC 6080: no application profile after the user one. */
+    CHECK(pushcore_ua_discovery_report(d, PUSHCORE_UA_OUTCOME_WITH_PROFILE, 0) == 0);
+    CHECK(pushcore_ua_discovery_next_event(d, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_DISCOVERY_PERSIST_DEVICE_URI);
+    expect_subscribe(d, "sip:bob@example.com", PUSHCORE_UA_PROFILE_USER,
+                     PUSHCORE_UA_SOURCE_USER_AOR);
+    CHECK(pushcore_ua_discovery_report(d, PUSHCORE_UA_OUTCOME_WITH_PROFILE, 0) == 0);
+    CHECK(pushcore_ua_discovery_next_event(d, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_DISCOVERY_COMPLETE);
+    pushcore_ua_discovery_free(d);
+}
+
 int main(void) {
     test_draft_exchange();
     test_plug_and_play();
     test_notifier_errors();
     test_subscriber_exchange();
     test_subscriber_errors();
+    test_discovery_order();
+    test_discovery_errors();
     if (failures) {
         fprintf(stderr, "%d check(s) failed\n", failures);
         return 1;

@@ -53,6 +53,14 @@ class pushcore_ua_subscriber(Opaque):
     pass
 
 
+class pushcore_ua_discovery_config(Opaque):
+    pass
+
+
+class pushcore_ua_discovery(Opaque):
+    pass
+
+
 EventP = POINTER(pushcore_ua_event)
 MachineEventP = POINTER(pushcore_event)
 NotifierConfigP = POINTER(pushcore_ua_notifier_config)
@@ -60,6 +68,8 @@ NotifierP = POINTER(pushcore_ua_notifier)
 AnswerP = POINTER(pushcore_ua_profile_answer)
 SubscriberConfigP = POINTER(pushcore_ua_subscriber_config)
 SubscriberP = POINTER(pushcore_ua_subscriber)
+DiscoveryConfigP = POINTER(pushcore_ua_discovery_config)
+DiscoveryP = POINTER(pushcore_ua_discovery)
 U16P = POINTER(c_uint16)  # uint16_t*
 BodyP = POINTER(pushcore_ua_body)
 BuilderP = POINTER(pushcore_ua_body_builder)
@@ -182,6 +192,40 @@ UA_SUBSCRIBER_STR_NETWORK_USER = 10
 UA_SUBSCRIBER_STR_USER_AGENT = 11
 UA_SUBSCRIBER_EXPIRES = 1
 UA_SUBSCRIBER_REFRESH_MARGIN = 2
+FIELD_UA_URI = 121
+FIELD_UA_SOURCE = 122
+FIELD_UA_HOST = 123
+EVENT_UA_DISCOVERY_SUBSCRIBE = 140
+EVENT_UA_DISCOVERY_AUTHORIZATION_REQUIRED = 141
+EVENT_UA_DISCOVERY_PROFILE_UNAVAILABLE = 142
+EVENT_UA_DISCOVERY_CANDIDATE_REJECTED = 143
+EVENT_UA_DISCOVERY_PERSIST_DEVICE_URI = 144
+EVENT_UA_DISCOVERY_MANUAL_ENTRY_REQUIRED = 145
+EVENT_UA_DISCOVERY_USER_AOR_REQUIRED = 146
+EVENT_UA_DISCOVERY_COMPLETE = 147
+UA_SOURCE_LOCAL_DOMAIN = 1
+UA_SOURCE_CACHED = 2
+UA_SOURCE_DHCP_SIP_SERVER = 3
+UA_SOURCE_SIPUACONFIG = 4
+UA_SOURCE_MANUAL = 5
+UA_SOURCE_USER_AOR = 6
+UA_OUTCOME_WITH_PROFILE = 1
+UA_OUTCOME_WITHOUT_PROFILE = 2
+UA_OUTCOME_TIMEOUT = 3
+UA_OUTCOME_FAILURE = 4
+UA_DISCOVERY_STATE_IDLE = 1
+UA_DISCOVERY_STATE_LOCAL_NETWORK = 2
+UA_DISCOVERY_STATE_DEVICE = 3
+UA_DISCOVERY_STATE_DEVICE_ENROLLED = 4
+UA_DISCOVERY_STATE_MANUAL_ENTRY = 5
+UA_DISCOVERY_STATE_AWAITING_USER_AOR = 6
+UA_DISCOVERY_STATE_USER = 7
+UA_DISCOVERY_STATE_APPLICATION = 8
+UA_DISCOVERY_STATE_DONE = 9
+UA_DISCOVERY_STR_CACHED_DEVICE_URI = 1
+UA_DISCOVERY_STR_DHCP_DOMAIN = 2
+UA_DISCOVERY_STR_CONFIGURED_DOMAIN = 3
+UA_DISCOVERY_STR_USER_AOR = 4
 
 # The event fields by name (the machines' own, and the sip_push.h ones they reuse).
 FIELDS = [("code", 1), ("expires", 3), ("subscription", FIELD_UA_SUBSCRIPTION),
@@ -194,7 +238,8 @@ FIELDS = [("code", 1), ("expires", 3), ("subscription", FIELD_UA_SUBSCRIPTION),
           ("retry_after", FIELD_UA_RETRY_AFTER), ("url", FIELD_UA_URL),
           ("content_type", FIELD_UA_CONTENT_TYPE), ("content_id", FIELD_UA_CONTENT_ID),
           ("hash", FIELD_UA_HASH), ("size", FIELD_UA_SIZE), ("body", FIELD_UA_BODY),
-          ("apply_by", FIELD_UA_APPLY_BY), ("hash_check", FIELD_UA_HASH_CHECK)]
+          ("apply_by", FIELD_UA_APPLY_BY), ("hash_check", FIELD_UA_HASH_CHECK),
+          ("uri", FIELD_UA_URI), ("source", FIELD_UA_SOURCE), ("host", FIELD_UA_HOST)]
 
 # typedef int (*pushcore_ua_lookup_fn)(void* ctx, int32_t profile_type, const char* identity,
 #                                      size_t len, pushcore_ua_profile_answer* answer);
@@ -224,7 +269,8 @@ CTYPES = {
     **_abi.handle_ctypes(pushcore_ua_event, pushcore_ua_body, pushcore_ua_body_builder,
                          pushcore_event, pushcore_ua_notifier_config, pushcore_ua_notifier,
                          pushcore_ua_profile_answer, pushcore_ua_subscriber_config,
-                         pushcore_ua_subscriber),
+                         pushcore_ua_subscriber, pushcore_ua_discovery_config,
+                         pushcore_ua_discovery),
 }
 
 _DEVICE_OUT = ["char*", "size_t", "size_t*", "const char**", "size_t*"]
@@ -403,4 +449,35 @@ SIGNATURES = [
      ["pushcore_ua_subscriber*", "const char*", "size_t", "uint64_t*"]),
     ("pushcore_ua_subscriber_last_error", "int",
      ["const pushcore_ua_subscriber*", "const char**", "size_t*"]),
+    # discovery
+    ("pushcore_ua_discovery_config_new", "int", ["pushcore_ua_discovery_config**"]),
+    ("pushcore_ua_discovery_config_free", "void", ["pushcore_ua_discovery_config*"]),
+    ("pushcore_ua_discovery_config_set_device", "int",
+     ["pushcore_ua_discovery_config*", "const char*", "size_t"]),
+    ("pushcore_ua_discovery_config_set_form", "int", ["pushcore_ua_discovery_config*", "int32_t"]),
+    ("pushcore_ua_discovery_config_set_str", "int",
+     ["pushcore_ua_discovery_config*", "int32_t", "const char*", "size_t"]),
+    ("pushcore_ua_discovery_config_add_dhcp_sip_server", "int",
+     ["pushcore_ua_discovery_config*", "const char*", "size_t"]),
+    ("pushcore_ua_discovery_config_set_application_profile", "int",
+     ["pushcore_ua_discovery_config*", "int32_t"]),
+    ("pushcore_ua_discovery_config_last_error", "int",
+     ["const pushcore_ua_discovery_config*", "const char**", "size_t*"]),
+    ("pushcore_ua_discovery_new", "int",
+     ["pushcore_ua_discovery**", "const pushcore_ua_discovery_config*"]),
+    ("pushcore_ua_discovery_free", "void", ["pushcore_ua_discovery*"]),
+    ("pushcore_ua_discovery_start", "int", ["pushcore_ua_discovery*"]),
+    ("pushcore_ua_discovery_report", "int", ["pushcore_ua_discovery*", "int32_t", "uint32_t"]),
+    ("pushcore_ua_discovery_manual_host", "int",
+     ["pushcore_ua_discovery*", "const char*", "size_t"]),
+    ("pushcore_ua_discovery_user_aor", "int", ["pushcore_ua_discovery*", "const char*", "size_t"]),
+    ("pushcore_ua_discovery_next_event", "int",
+     ["pushcore_ua_discovery*", "const pushcore_event**"]),
+    ("pushcore_ua_discovery_state", "int", ["const pushcore_ua_discovery*"]),
+    ("pushcore_ua_discovery_current", "int",
+     ["pushcore_ua_discovery*", "int32_t*", "int32_t*", "const char**", "size_t*"]),
+    ("pushcore_ua_discovery_remaining_device_candidates", "int",
+     ["const pushcore_ua_discovery*"]),
+    ("pushcore_ua_discovery_last_error", "int",
+     ["const pushcore_ua_discovery*", "const char**", "size_t*"]),
 ]

@@ -519,6 +519,14 @@ class MachineEventType(enum.IntEnum):
     SUBSCRIBER_PROFILE_READY = _abi.EVENT_UA_SUBSCRIBER_PROFILE_READY
     SUBSCRIBER_FETCH_FAILED = _abi.EVENT_UA_SUBSCRIBER_FETCH_FAILED
     SUBSCRIBER_APPLY_DUE = _abi.EVENT_UA_SUBSCRIBER_APPLY_DUE
+    DISCOVERY_SUBSCRIBE = _abi.EVENT_UA_DISCOVERY_SUBSCRIBE
+    DISCOVERY_AUTHORIZATION_REQUIRED = _abi.EVENT_UA_DISCOVERY_AUTHORIZATION_REQUIRED
+    DISCOVERY_PROFILE_UNAVAILABLE = _abi.EVENT_UA_DISCOVERY_PROFILE_UNAVAILABLE
+    DISCOVERY_CANDIDATE_REJECTED = _abi.EVENT_UA_DISCOVERY_CANDIDATE_REJECTED
+    DISCOVERY_PERSIST_DEVICE_URI = _abi.EVENT_UA_DISCOVERY_PERSIST_DEVICE_URI
+    DISCOVERY_MANUAL_ENTRY_REQUIRED = _abi.EVENT_UA_DISCOVERY_MANUAL_ENTRY_REQUIRED
+    DISCOVERY_USER_AOR_REQUIRED = _abi.EVENT_UA_DISCOVERY_USER_AOR_REQUIRED
+    DISCOVERY_COMPLETE = _abi.EVENT_UA_DISCOVERY_COMPLETE
 
 
 class EndReason(enum.IntEnum):
@@ -556,6 +564,36 @@ class SubscriberState(enum.IntEnum):
     TERMINATED = _abi.UA_SUBSCRIBER_STATE_TERMINATED
 
 
+class Source(enum.IntEnum):
+    """Where a discovery attempt's Request-URI came from (draft 8.1)."""
+    LOCAL_DOMAIN = _abi.UA_SOURCE_LOCAL_DOMAIN
+    CACHED = _abi.UA_SOURCE_CACHED
+    DHCP_SIP_SERVER = _abi.UA_SOURCE_DHCP_SIP_SERVER
+    SIPUACONFIG = _abi.UA_SOURCE_SIPUACONFIG
+    MANUAL = _abi.UA_SOURCE_MANUAL
+    USER_AOR = _abi.UA_SOURCE_USER_AOR
+
+
+class Outcome(enum.IntEnum):
+    """What a discovery attempt came to, for UaDiscovery.report."""
+    WITH_PROFILE = _abi.UA_OUTCOME_WITH_PROFILE
+    WITHOUT_PROFILE = _abi.UA_OUTCOME_WITHOUT_PROFILE
+    TIMEOUT = _abi.UA_OUTCOME_TIMEOUT
+    FAILURE = _abi.UA_OUTCOME_FAILURE
+
+
+class DiscoveryState(enum.IntEnum):
+    IDLE = _abi.UA_DISCOVERY_STATE_IDLE
+    LOCAL_NETWORK = _abi.UA_DISCOVERY_STATE_LOCAL_NETWORK
+    DEVICE = _abi.UA_DISCOVERY_STATE_DEVICE
+    DEVICE_ENROLLED = _abi.UA_DISCOVERY_STATE_DEVICE_ENROLLED
+    MANUAL_ENTRY = _abi.UA_DISCOVERY_STATE_MANUAL_ENTRY
+    AWAITING_USER_AOR = _abi.UA_DISCOVERY_STATE_AWAITING_USER_AOR
+    USER = _abi.UA_DISCOVERY_STATE_USER
+    APPLICATION = _abi.UA_DISCOVERY_STATE_APPLICATION
+    DONE = _abi.UA_DISCOVERY_STATE_DONE
+
+
 class SubState(enum.IntEnum):
     """The last NOTIFY's Subscription-State (RFC 3265 3.2.4)."""
     NONE = _abi.UA_SUBSTATE_NONE
@@ -566,7 +604,7 @@ class SubState(enum.IntEnum):
 
 _MACHINE_FIELD_BY_ID = {field: name for name, field in _abi.FIELDS}
 _MACHINE_ENUMS = {"profile_type": ProfileType, "end_reason": EndReason, "refusal": Refusal,
-                  "hash_check": HashCheck}
+                  "hash_check": HashCheck, "source": Source}
 _MACHINE_BYTES = {"body"}  # str fields handed out as bytes
 
 Output = namedtuple("Output", "data flow host port")
@@ -581,7 +619,8 @@ class MachineEvent:
     vendor, model, version, network_user, expires, known (bool), accepted (bool),
     end_reason (an EndReason), code, refusal (a Refusal); the subscriber's reason,
     challenge, retry_after, url, content_type, content_id, hash, size, body (bytes),
-    apply_by (absolute ms), hash_check (a HashCheck)."""
+    apply_by (absolute ms), hash_check (a HashCheck); discovery's uri, source (a Source),
+    host."""
 
     def __init__(self, type, fields=None):
         self.type = type
@@ -1070,3 +1109,124 @@ class UaSubscriber(_common.Timers, _Handle, release="close", released="closed"):
         r = self._check(lib.pushcore_ua_subscriber_current_profile_apply_by(
             self._h(), *ct, ctypes.byref(when)), "pushcore_ua_subscriber_current_profile_apply_by")
         return CurrentProfile(body=body, apply_by=when.value if r == 1 else None, **fields)
+
+
+# ---- discovery ------------------------------------------------------------------------------
+
+Attempt = namedtuple("Attempt", "profile_type source uri")
+Attempt.__doc__ = """A discovery attempt: the profile (a ProfileType), where its Request-URI
+came from (a Source), and the Request-URI to SUBSCRIBE to."""
+
+
+class UaDiscovery(_Handle, release="close", released="closed"):
+    """Discovery of the ua-profile SUBSCRIBE Request-URIs in the order of draft 8.1 (RFC 6080
+    6.1): the local-network profile, the device profile's candidates (cached URI, DHCP
+    option 120 servers, the local domain, sipuaconfig., manual entry), then the user and
+    application profiles. It sends nothing: DISCOVERY_SUBSCRIBE events name the URI, and
+    report() tells it what the attempt came to. Keywords map to the setters of
+    pushcore_ua_discovery_config: device (required: a MAC address or UUID URN), form,
+    cached_device_uri, dhcp_sip_servers (a list of host[:port]), dhcp_domain,
+    configured_domain, user_aor, application_profile (bool)."""
+
+    _last_error_fn = lib.pushcore_ua_discovery_last_error
+
+    _STR_KEYS = (("cached_device_uri", _abi.UA_DISCOVERY_STR_CACHED_DEVICE_URI),
+                 ("dhcp_domain", _abi.UA_DISCOVERY_STR_DHCP_DOMAIN),
+                 ("configured_domain", _abi.UA_DISCOVERY_STR_CONFIGURED_DOMAIN),
+                 ("user_aor", _abi.UA_DISCOVERY_STR_USER_AOR))
+
+    def __init__(self, device, *, form=None, dhcp_sip_servers=(), application_profile=None,
+                 **settings):
+        unknown = set(settings) - {name for name, _ in self._STR_KEYS}
+        if unknown:
+            raise TypeError(f"unknown UaDiscovery settings: {sorted(unknown)}")
+        if isinstance(dhcp_sip_servers, (str, bytes)):
+            dhcp_sip_servers = [dhcp_sip_servers]
+        cfg = _common.new_handle(lib.pushcore_ua_discovery_config_new, _abi.DiscoveryConfigP)
+
+        def check(status, function, given):
+            if status < 0:
+                reason, offset = _common.config_error(
+                    lib.pushcore_ua_discovery_config_last_error, cfg, status)
+                _fail(status, function, f"{given}: {reason}" if reason else given, offset)
+        try:
+            check(lib.pushcore_ua_discovery_config_set_device(
+                cfg, *_arg("device", _id_text(device))),
+                "pushcore_ua_discovery_config_set_device", f"device={device!r}")
+            if form is not None:
+                check(lib.pushcore_ua_discovery_config_set_form(cfg, _enum(Form, "form", form)),
+                      "pushcore_ua_discovery_config_set_form", f"form={form!r}")
+            for name, key in self._STR_KEYS:
+                if settings.get(name) is not None:
+                    check(lib.pushcore_ua_discovery_config_set_str(
+                        cfg, key, *_arg(name, settings[name])),
+                        "pushcore_ua_discovery_config_set_str", f"{name}={settings[name]!r}")
+            for host in dhcp_sip_servers:
+                check(lib.pushcore_ua_discovery_config_add_dhcp_sip_server(
+                    cfg, *_arg("dhcp_sip_servers", host)),
+                    "pushcore_ua_discovery_config_add_dhcp_sip_server",
+                    f"dhcp_sip_servers={host!r}")
+            if application_profile is not None:
+                check(lib.pushcore_ua_discovery_config_set_application_profile(
+                    cfg, 1 if application_profile else 0),
+                    "pushcore_ua_discovery_config_set_application_profile",
+                    f"application_profile={application_profile!r}")
+            ptr = _common.new_from_config(lib.pushcore_ua_discovery_new, _abi.DiscoveryP, cfg,
+                                          lib.pushcore_ua_discovery_config_last_error, _fail)
+        finally:
+            lib.pushcore_ua_discovery_config_free(cfg)
+        self._adopt(ptr, lib.pushcore_ua_discovery_free)
+
+    def start(self) -> None:
+        """Queues the first DISCOVERY_SUBSCRIBE. Once."""
+        self._check(lib.pushcore_ua_discovery_start(self._h()), "pushcore_ua_discovery_start")
+
+    def report(self, outcome, code: int = 0) -> None:
+        """What the current attempt came to: an Outcome, and for FAILURE its code
+        (300-699; 401/407 keep the candidate)."""
+        self._check(lib.pushcore_ua_discovery_report(
+            self._h(), _enum(Outcome, "outcome", outcome), _common.uint("code", code, 32)),
+            "pushcore_ua_discovery_report")
+
+    def manual_host(self, host) -> None:
+        """A host[:port] the user entered (8.1.2 item 4)."""
+        self._check(lib.pushcore_ua_discovery_manual_host(self._h(), *_arg("host", host)),
+                    "pushcore_ua_discovery_manual_host")
+
+    def user_aor(self, aor) -> None:
+        """The AOR for the user (and application) profile (8.1.3)."""
+        self._check(lib.pushcore_ua_discovery_user_aor(self._h(), *_arg("aor", aor)),
+                    "pushcore_ua_discovery_user_aor")
+
+    def events(self) -> list:
+        """Drains the events (MachineEvent), oldest first."""
+        out = []
+        while True:
+            ev = _abi.MachineEventP()
+            r = self._check(lib.pushcore_ua_discovery_next_event(self._h(), ctypes.byref(ev)),
+                            "pushcore_ua_discovery_next_event")
+            if r == 0:
+                return out
+            out.append(MachineEvent._copy(ev))
+
+    @property
+    def state(self) -> DiscoveryState:
+        return DiscoveryState(self._check(lib.pushcore_ua_discovery_state(self._h()),
+                                          "pushcore_ua_discovery_state"))
+
+    @property
+    def current(self):
+        """The Attempt in progress, or None."""
+        ptype, source = ctypes.c_int32(), ctypes.c_int32()
+        uri, n = ctypes.c_char_p(), ctypes.c_size_t()
+        r = self._check(lib.pushcore_ua_discovery_current(
+            self._h(), ctypes.byref(ptype), ctypes.byref(source), ctypes.byref(uri),
+            ctypes.byref(n)), "pushcore_ua_discovery_current")
+        if r == 0:
+            return None
+        return Attempt(ProfileType(ptype.value), Source(source.value), _read(uri, n.value))
+
+    @property
+    def remaining_device_candidates(self) -> int:
+        return self._check(lib.pushcore_ua_discovery_remaining_device_candidates(self._h()),
+                           "pushcore_ua_discovery_remaining_device_candidates")

@@ -1,6 +1,7 @@
 """The ua-profile notifier through the Python binding: the draft's 7.12 SUBSCRIBE answered
 with 200 and a content-indirection NOTIFY, the plug-and-play variant, events, timers,
-enrollment, and errors; the subscriber through the same exchange from the phone's side."""
+enrollment, and errors; the subscriber through the same exchange from the phone's side;
+discovery's candidate order (draft 8.1)."""
 import unittest
 
 import pushcore
@@ -329,6 +330,108 @@ class SubscriberTest(unittest.TestCase):
         (failed,) = s.events()
         self.assertEqual(failed.type, ua.MachineEventType.SUBSCRIBER_FAILED)
         self.assertEqual(failed.code, 408)
+
+
+# ---- discovery ------------------------------------------------------------------------------
+
+class DiscoveryTest(unittest.TestCase):
+    def subscribe(self, d, uri, profile_type, source):
+        skipped = ua.MachineEventType.DISCOVERY_PROFILE_UNAVAILABLE
+        (ev,) = [e for e in d.events() if e.type != skipped]
+        self.assertEqual(ev.type, ua.MachineEventType.DISCOVERY_SUBSCRIBE)
+        self.assertEqual((ev.uri, ev.profile_type, ev.source), (uri, profile_type, source))
+        self.assertEqual(d.current, ua.Attempt(profile_type, source, uri))
+
+    def test_candidate_order(self):
+        d = ua.UaDiscovery("00:df:1e:00:4c:d0", dhcp_sip_servers=["proxy1.example.com",
+                                                                  "192.0.2.5:5070"],
+                           dhcp_domain="boston.example.com",
+                           cached_device_uri="sip:MAC%3a00DF1E004CD0@cache.example.com")
+        self.assertEqual(d.state, ua.DiscoveryState.IDLE)
+        self.assertIsNone(d.current)
+        d.start()
+        P, S = ua.ProfileType, ua.Source
+        self.subscribe(d, "sip:MAC%3a00DF1E004CD0@boston.example.com", P.LOCAL_NETWORK,
+                       S.LOCAL_DOMAIN)
+        self.assertEqual(d.remaining_device_candidates, 5)
+        d.report(ua.Outcome.FAILURE, 404)
+        self.subscribe(d, "sip:MAC%3a00DF1E004CD0@cache.example.com", P.DEVICE, S.CACHED)
+        d.report(ua.Outcome.TIMEOUT)
+        self.subscribe(d, "sip:MAC%3a00DF1E004CD0@proxy1.example.com", P.DEVICE,
+                       S.DHCP_SIP_SERVER)
+        d.report(ua.Outcome.FAILURE, 407)
+        (auth,) = d.events()
+        self.assertEqual(auth.type, ua.MachineEventType.DISCOVERY_AUTHORIZATION_REQUIRED)
+        self.assertEqual(auth.code, 407)
+        d.report(ua.Outcome.FAILURE, 503)
+        self.subscribe(d, "sip:MAC%3a00DF1E004CD0@192.0.2.5:5070", P.DEVICE, S.DHCP_SIP_SERVER)
+        d.report(ua.Outcome.TIMEOUT)
+        self.subscribe(d, "sip:MAC%3a00DF1E004CD0@boston.example.com", P.DEVICE, S.LOCAL_DOMAIN)
+        d.report(ua.Outcome.TIMEOUT)
+        self.subscribe(d, "sip:MAC%3a00DF1E004CD0@sipuaconfig.boston.example.com", P.DEVICE,
+                       S.SIPUACONFIG)
+        d.report(ua.Outcome.TIMEOUT)
+        unavailable, manual = d.events()
+        self.assertEqual(unavailable.code, 0)
+        self.assertEqual(manual.type, ua.MachineEventType.DISCOVERY_MANUAL_ENTRY_REQUIRED)
+        self.assertEqual(d.state, ua.DiscoveryState.MANUAL_ENTRY)
+        with self.assertRaises(ua.UaProfileError) as cm:
+            d.manual_host("bad host")
+        self.assertEqual(cm.exception.status, -1)
+        (rejected,) = d.events()
+        self.assertEqual(rejected.type, ua.MachineEventType.DISCOVERY_CANDIDATE_REJECTED)
+        self.assertEqual(rejected.host, "bad host")
+        self.assertTrue(rejected.reason)
+        d.manual_host("pds.example.net")
+        self.subscribe(d, "sip:MAC%3a00DF1E004CD0@pds.example.net", P.DEVICE, S.MANUAL)
+        d.report(ua.Outcome.WITH_PROFILE)
+        persist, need_aor = d.events()
+        self.assertEqual(persist.type, ua.MachineEventType.DISCOVERY_PERSIST_DEVICE_URI)
+        self.assertEqual(persist.uri, "sip:MAC%3a00DF1E004CD0@pds.example.net")
+        self.assertEqual(need_aor.type, ua.MachineEventType.DISCOVERY_USER_AOR_REQUIRED)
+        d.user_aor("sip:alice@example.com")
+        self.subscribe(d, "sip:alice@example.com", P.USER, S.USER_AOR)
+        d.report(ua.Outcome.WITH_PROFILE)
+        self.subscribe(d, "sip:alice@example.com", P.APPLICATION, S.USER_AOR)
+        d.report(ua.Outcome.WITHOUT_PROFILE)
+        (done,) = d.events()
+        self.assertEqual(done.type, ua.MachineEventType.DISCOVERY_COMPLETE)
+        self.assertEqual(d.state, ua.DiscoveryState.DONE)
+        self.assertIsNone(d.current)
+        d.close()
+        self.assertTrue(d.closed)
+
+    def test_errors(self):
+        with self.assertRaises(ua.UaProfileError) as cm:
+            ua.UaDiscovery("MAC:00DF1E004CDX")
+        self.assertEqual(cm.exception.status, -100)
+        self.assertEqual(cm.exception.offset, 15)
+        with self.assertRaises(TypeError):
+            ua.UaDiscovery("00DF1E004CD0", bogus=1)
+        with self.assertRaises(pushcore.PushcoreError):
+            ua.UaDiscovery("00DF1E004CD0", form=9)
+        with self.assertRaises(pushcore.PushcoreError):
+            ua.UaDiscovery("00DF1E004CD0", dhcp_sip_servers=[""])
+        d = ua.UaDiscovery(ua.parse_device_uri("sip:MAC%3a00DF1E004CD0@x.example")[0],
+                           form=ua.Form.RFC6080, user_aor="sip:bob@example.com",
+                           configured_domain="example.org", application_profile=False)
+        with self.assertRaises(ua.UaProfileError) as cm:
+            d.report(ua.Outcome.TIMEOUT)
+        self.assertEqual(cm.exception.status, -2)
+        d.start()
+        with self.assertRaises(ua.UaProfileError) as cm:
+            d.start()
+        self.assertEqual(cm.exception.status, -2)
+        (ev,) = d.events()
+        self.assertEqual(ev.uri,
+                         "sip:urn%3auuid%3a00000000-0000-1000-8000-00df1e004cd0@example.org")
+        with self.assertRaises(pushcore.PushcoreError):
+            d.report(ua.Outcome.FAILURE, 200)
+        with self.assertRaises(pushcore.PushcoreError):
+            d.report(42)
+        with self.assertRaises(ua.UaProfileError) as cm:
+            d.user_aor("alice")
+        self.assertEqual(cm.exception.status, -1)
 
 
 if __name__ == "__main__":
