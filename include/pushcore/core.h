@@ -68,9 +68,9 @@ typedef enum pushcore_status {
     PUSHCORE_E_LIMIT_BINDINGS = -203,
     PUSHCORE_E_LIMIT_HELD_REQUESTS = -204,
     PUSHCORE_E_NO_MEMORY = -205,
-    PUSHCORE_E_LIMIT_STREAMS = -206,       /* concurrent HTTP/2 streams */
-    PUSHCORE_E_LIMIT_STORE = -207,         /* stored messages or bytes (per subscription or total) */
-    PUSHCORE_E_RATE_LIMITED = -208,        /* a subscription's send rate */
+    PUSHCORE_E_LIMIT_STREAMS = -206, /* concurrent HTTP/2 streams */
+    PUSHCORE_E_LIMIT_STORE = -207,   /* stored messages or bytes (per subscription or total) */
+    PUSHCORE_E_RATE_LIMITED = -208,  /* a subscription's send rate */
     PUSHCORE_E_LIMIT_SUBSCRIPTIONS = -209, /* subscriptions in the store */
 
     /* Fatal: the handle cannot be used any more; free it. */

@@ -259,7 +259,6 @@ PUSHCORE_API int pushcore_ua_body_builder_finish(pushcore_ua_body_builder* b, in
 PUSHCORE_API int pushcore_ua_body_builder_last_error(const pushcore_ua_body_builder* b,
                                                      const char** reason, size_t* offset);
 
-
 /* ==== the machines (draft sections 5, 7, 8.2, 10.4) ====================================== */
 
 /*
@@ -271,17 +270,17 @@ PUSHCORE_API int pushcore_ua_body_builder_last_error(const pushcore_ua_body_buil
  */
 
 /* Event fields. */
-#define PUSHCORE_FIELD_UA_SUBSCRIPTION 100  /* u64: the notifier's subscription id */
-#define PUSHCORE_FIELD_UA_PROFILE_TYPE 101  /* u64: PUSHCORE_UA_PROFILE_* */
-#define PUSHCORE_FIELD_UA_IDENTITY 102      /* str: canonical device id, or "user@host" */
-#define PUSHCORE_FIELD_UA_VENDOR 103        /* str */
-#define PUSHCORE_FIELD_UA_MODEL 104         /* str */
-#define PUSHCORE_FIELD_UA_VERSION 105       /* str */
-#define PUSHCORE_FIELD_UA_NETWORK_USER 106  /* str */
-#define PUSHCORE_FIELD_UA_KNOWN 107         /* u64: 1 when the host had a profile */
-#define PUSHCORE_FIELD_UA_ACCEPTED 108      /* u64: 1 when the host accepted (default user) */
-#define PUSHCORE_FIELD_UA_END_REASON 109    /* u64: PUSHCORE_UA_END_* */
-#define PUSHCORE_FIELD_UA_REFUSAL 110       /* u64: PUSHCORE_UA_REFUSAL_* */
+#define PUSHCORE_FIELD_UA_SUBSCRIPTION 100 /* u64: the notifier's subscription id */
+#define PUSHCORE_FIELD_UA_PROFILE_TYPE 101 /* u64: PUSHCORE_UA_PROFILE_* */
+#define PUSHCORE_FIELD_UA_IDENTITY 102     /* str: canonical device id, or "user@host" */
+#define PUSHCORE_FIELD_UA_VENDOR 103       /* str */
+#define PUSHCORE_FIELD_UA_MODEL 104        /* str */
+#define PUSHCORE_FIELD_UA_VERSION 105      /* str */
+#define PUSHCORE_FIELD_UA_NETWORK_USER 106 /* str */
+#define PUSHCORE_FIELD_UA_KNOWN 107        /* u64: 1 when the host had a profile */
+#define PUSHCORE_FIELD_UA_ACCEPTED 108     /* u64: 1 when the host accepted (default user) */
+#define PUSHCORE_FIELD_UA_END_REASON 109   /* u64: PUSHCORE_UA_END_* */
+#define PUSHCORE_FIELD_UA_REFUSAL 110      /* u64: PUSHCORE_UA_REFUSAL_* */
 
 /* ---- the notifier: a profile delivery server (draft 7.4-7.7, 8.2, 10.4) ---------------- */
 
@@ -290,8 +289,9 @@ typedef struct pushcore_ua_notifier pushcore_ua_notifier;
 typedef struct pushcore_ua_profile_answer pushcore_ua_profile_answer;
 
 /* Notifier events. */
-#define PUSHCORE_EVENT_UA_NOTIFIER_SUBSCRIBED 100 /* SUBSCRIPTION, PROFILE_TYPE, IDENTITY,
-                                                     VENDOR, MODEL, VERSION, NETWORK_USER,
+#define PUSHCORE_EVENT_UA_NOTIFIER_SUBSCRIBED                                              \
+    100                                           /* SUBSCRIPTION, PROFILE_TYPE, IDENTITY, \
+                                                     VENDOR, MODEL, VERSION, NETWORK_USER, \
                                                      EXPIRES, KNOWN */
 #define PUSHCORE_EVENT_UA_NOTIFIER_REFRESHED 101  /* SUBSCRIPTION, EXPIRES */
 #define PUSHCORE_EVENT_UA_NOTIFIER_TERMINATED 102 /* SUBSCRIPTION, END_REASON, CODE */
@@ -367,8 +367,8 @@ PUSHCORE_API int pushcore_ua_notifier_config_set_form(pushcore_ua_notifier_confi
 #define PUSHCORE_UA_NOTIFIER_MIN_EXPIRES 7           /* s, default 60; shorter gets 423 */
 #define PUSHCORE_UA_NOTIFIER_MAX_EXPIRES 8           /* s, default 604800; longer is cut */
 #define PUSHCORE_UA_NOTIFIER_NOTIFY_TIMEOUT_MS 9     /* default 32000 (Timer F) */
-PUSHCORE_API int pushcore_ua_notifier_config_set_u64(pushcore_ua_notifier_config* cfg,
-                                                     int32_t key, uint64_t value);
+PUSHCORE_API int pushcore_ua_notifier_config_set_u64(pushcore_ua_notifier_config* cfg, int32_t key,
+                                                     uint64_t value);
 PUSHCORE_API int pushcore_ua_notifier_config_set_random(pushcore_ua_notifier_config* cfg,
                                                         pushcore_random_fn fn, void* ctx);
 /* fn NULL removes the service: every subscriber is then unknown (NOTIFY without body). */
@@ -394,9 +394,9 @@ PUSHCORE_API int pushcore_ua_notifier_receive(pushcore_ua_notifier* n, const uin
                                               size_t host_len, uint16_t port, uint64_t now_ms);
 /* The profile of `profile_type` for `identity` changed: a NOTIFY to each subscriber of it,
  * with effective-by when has_effective_by is 1. Returns how many are notified. */
-PUSHCORE_API int pushcore_ua_notifier_profile_changed(pushcore_ua_notifier* n,
-                                                      int32_t profile_type, const char* identity,
-                                                      size_t len, int32_t has_effective_by,
+PUSHCORE_API int pushcore_ua_notifier_profile_changed(pushcore_ua_notifier* n, int32_t profile_type,
+                                                      const char* identity, size_t len,
+                                                      int32_t has_effective_by,
                                                       uint32_t effective_by, uint64_t now_ms);
 /* 1 and the next message to send, with where to: the flow (0: none) and the address (host
  * NUL-terminated). All borrowed until the next call on n. 0 when none. */
@@ -424,14 +424,14 @@ PUSHCORE_API int pushcore_ua_notifier_add_expected(pushcore_ua_notifier* n, cons
                                                    uint64_t not_after_ms);
 PUSHCORE_API int pushcore_ua_notifier_remove_expected(pushcore_ua_notifier* n, const char* device,
                                                       size_t len);
-PUSHCORE_API int pushcore_ua_notifier_is_expected(const pushcore_ua_notifier* n,
-                                                  const char* device, size_t len);
-PUSHCORE_API int pushcore_ua_notifier_is_enrolled(const pushcore_ua_notifier* n,
-                                                  const char* device, size_t len);
+PUSHCORE_API int pushcore_ua_notifier_is_expected(const pushcore_ua_notifier* n, const char* device,
+                                                  size_t len);
+PUSHCORE_API int pushcore_ua_notifier_is_enrolled(const pushcore_ua_notifier* n, const char* device,
+                                                  size_t len);
 PUSHCORE_API int pushcore_ua_notifier_remove_enrolled(pushcore_ua_notifier* n, const char* device,
                                                       size_t len);
-PUSHCORE_API int pushcore_ua_notifier_last_error(const pushcore_ua_notifier* n,
-                                                 const char** reason, size_t* offset);
+PUSHCORE_API int pushcore_ua_notifier_last_error(const pushcore_ua_notifier* n, const char** reason,
+                                                 size_t* offset);
 
 /* ---- the subscriber: a phone's subscription to one profile type (draft 7.3-7.8) -------- */
 
@@ -439,26 +439,28 @@ typedef struct pushcore_ua_subscriber_config pushcore_ua_subscriber_config;
 typedef struct pushcore_ua_subscriber pushcore_ua_subscriber;
 
 /* More event fields (the subscriber's and discovery's). */
-#define PUSHCORE_FIELD_UA_CHALLENGE 111   /* str: WWW-/Proxy-Authenticate value */
-#define PUSHCORE_FIELD_UA_RETRY_AFTER 112 /* u64: seconds (terminated) */
-#define PUSHCORE_FIELD_UA_URL 113         /* str: where to fetch the profile */
+#define PUSHCORE_FIELD_UA_CHALLENGE 111    /* str: WWW-/Proxy-Authenticate value */
+#define PUSHCORE_FIELD_UA_RETRY_AFTER 112  /* u64: seconds (terminated) */
+#define PUSHCORE_FIELD_UA_URL 113          /* str: where to fetch the profile */
 #define PUSHCORE_FIELD_UA_CONTENT_TYPE 114 /* str */
-#define PUSHCORE_FIELD_UA_CONTENT_ID 115  /* str: without '<' '>' */
-#define PUSHCORE_FIELD_UA_HASH 116        /* str: SHA-1, 40 hex digits */
-#define PUSHCORE_FIELD_UA_SIZE 117        /* u64: the external-body's size parameter */
-#define PUSHCORE_FIELD_UA_BODY 118        /* str: an inline profile's bytes (may hold NULs) */
-#define PUSHCORE_FIELD_UA_APPLY_BY 119    /* u64: absolute now_ms; absent: apply when idle */
-#define PUSHCORE_FIELD_UA_HASH_CHECK 120  /* u64: PUSHCORE_UA_HASH_* */
+#define PUSHCORE_FIELD_UA_CONTENT_ID 115   /* str: without '<' '>' */
+#define PUSHCORE_FIELD_UA_HASH 116         /* str: SHA-1, 40 hex digits */
+#define PUSHCORE_FIELD_UA_SIZE 117         /* u64: the external-body's size parameter */
+#define PUSHCORE_FIELD_UA_BODY 118         /* str: an inline profile's bytes (may hold NULs) */
+#define PUSHCORE_FIELD_UA_APPLY_BY 119     /* u64: absolute now_ms; absent: apply when idle */
+#define PUSHCORE_FIELD_UA_HASH_CHECK 120   /* u64: PUSHCORE_UA_HASH_* */
 
 /* Subscriber events. */
-#define PUSHCORE_EVENT_UA_SUBSCRIBER_SUBSCRIBED 120      /* CODE, EXPIRES (granted) */
-#define PUSHCORE_EVENT_UA_SUBSCRIBER_AUTH_REQUIRED 121   /* CODE, REASON, CHALLENGE */
-#define PUSHCORE_EVENT_UA_SUBSCRIBER_FAILED 122          /* CODE (408: no answer), REASON */
-#define PUSHCORE_EVENT_UA_SUBSCRIBER_UNSUBSCRIBED 123    /* CODE */
-#define PUSHCORE_EVENT_UA_SUBSCRIBER_TERMINATED 124      /* REASON, RETRY_AFTER */
-#define PUSHCORE_EVENT_UA_SUBSCRIBER_FETCH 125           /* URL, CONTENT_TYPE, CONTENT_ID,
-                                                            HASH, SIZE, APPLY_BY */
-#define PUSHCORE_EVENT_UA_SUBSCRIBER_PROFILE 126         /* CONTENT_TYPE, CONTENT_ID, BODY,
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_SUBSCRIBED 120    /* CODE, EXPIRES (granted) */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_AUTH_REQUIRED 121 /* CODE, REASON, CHALLENGE */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_FAILED 122        /* CODE (408: no answer), REASON */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_UNSUBSCRIBED 123  /* CODE */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_TERMINATED 124    /* REASON, RETRY_AFTER */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_FETCH \
+    125 /* URL, CONTENT_TYPE, CONTENT_ID,  \
+           HASH, SIZE, APPLY_BY */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_PROFILE                                                \
+    126                                                  /* CONTENT_TYPE, CONTENT_ID, BODY, \
                                                             APPLY_BY: an inline profile */
 #define PUSHCORE_EVENT_UA_SUBSCRIBER_NO_PROFILE 127      /* a NOTIFY without body (7.7) */
 #define PUSHCORE_EVENT_UA_SUBSCRIBER_APPLY_BY 128        /* APPLY_BY (effective-by, 7.8) */
@@ -492,11 +494,11 @@ typedef struct pushcore_ua_subscriber pushcore_ua_subscriber;
 #define PUSHCORE_UA_SUBSCRIBER_STR_FROM 2        /* From URI; the Request-URI when unset */
 #define PUSHCORE_UA_SUBSCRIBER_STR_TO 3          /* To URI; the Request-URI when unset */
 #define PUSHCORE_UA_SUBSCRIBER_STR_CONTACT 4
-#define PUSHCORE_UA_SUBSCRIBER_STR_TRANSPORT 5 /* Via transport, default "UDP" */
-#define PUSHCORE_UA_SUBSCRIBER_STR_SENT_BY 6   /* Via sent-by, "host[:port]" */
-#define PUSHCORE_UA_SUBSCRIBER_STR_VENDOR 7    /* required (7.2) */
-#define PUSHCORE_UA_SUBSCRIBER_STR_MODEL 8     /* required (7.2) */
-#define PUSHCORE_UA_SUBSCRIBER_STR_VERSION 9   /* required (7.2) */
+#define PUSHCORE_UA_SUBSCRIBER_STR_TRANSPORT 5     /* Via transport, default "UDP" */
+#define PUSHCORE_UA_SUBSCRIBER_STR_SENT_BY 6       /* Via sent-by, "host[:port]" */
+#define PUSHCORE_UA_SUBSCRIBER_STR_VENDOR 7        /* required (7.2) */
+#define PUSHCORE_UA_SUBSCRIBER_STR_MODEL 8         /* required (7.2) */
+#define PUSHCORE_UA_SUBSCRIBER_STR_VERSION 9       /* required (7.2) */
 #define PUSHCORE_UA_SUBSCRIBER_STR_NETWORK_USER 10 /* draft08, device/local-network only */
 #define PUSHCORE_UA_SUBSCRIBER_STR_USER_AGENT 11   /* omitted when unset */
 
@@ -558,8 +560,8 @@ PUSHCORE_API int pushcore_ua_subscriber_on_fetch_failed(pushcore_ua_subscriber* 
 /* The host made the current profiles effective: cancels the apply_due deadline. */
 PUSHCORE_API int pushcore_ua_subscriber_applied(pushcore_ua_subscriber* s);
 /* 1 and the next message to send to the profile delivery server (borrowed), 0 none. */
-PUSHCORE_API int pushcore_ua_subscriber_next_output(pushcore_ua_subscriber* s,
-                                                    const uint8_t** data, size_t* len);
+PUSHCORE_API int pushcore_ua_subscriber_next_output(pushcore_ua_subscriber* s, const uint8_t** data,
+                                                    size_t* len);
 PUSHCORE_API int pushcore_ua_subscriber_next_event(pushcore_ua_subscriber* s,
                                                    const pushcore_event** ev);
 PUSHCORE_API uint64_t pushcore_ua_subscriber_next_deadline(const pushcore_ua_subscriber* s);
@@ -574,17 +576,16 @@ PUSHCORE_API int pushcore_ua_subscriber_pending_fetches(const pushcore_ua_subscr
  * to apply when idle): 1 when there is such a profile, 0 when not. Borrowed until the
  * next call on s. */
 PUSHCORE_API int pushcore_ua_subscriber_current_profile_str(pushcore_ua_subscriber* s,
-                                                            const char* content_type,
-                                                            size_t ct_len, int32_t field,
-                                                            const char** value, size_t* len);
+                                                            const char* content_type, size_t ct_len,
+                                                            int32_t field, const char** value,
+                                                            size_t* len);
 PUSHCORE_API int pushcore_ua_subscriber_current_profile_body(pushcore_ua_subscriber* s,
                                                              const char* content_type,
                                                              size_t ct_len, const uint8_t** data,
                                                              size_t* len);
 PUSHCORE_API int pushcore_ua_subscriber_current_profile_apply_by(pushcore_ua_subscriber* s,
                                                                  const char* content_type,
-                                                                 size_t ct_len,
-                                                                 uint64_t* apply_by);
+                                                                 size_t ct_len, uint64_t* apply_by);
 PUSHCORE_API int pushcore_ua_subscriber_last_error(const pushcore_ua_subscriber* s,
                                                    const char** reason, size_t* offset);
 
@@ -602,15 +603,17 @@ typedef struct pushcore_ua_discovery pushcore_ua_discovery;
 #define PUSHCORE_FIELD_UA_HOST 123   /* str: a refused host (candidate_rejected) */
 
 /* Discovery events. */
-#define PUSHCORE_EVENT_UA_DISCOVERY_SUBSCRIBE 140         /* PROFILE_TYPE, SOURCE, URI */
-#define PUSHCORE_EVENT_UA_DISCOVERY_AUTHORIZATION_REQUIRED 141 /* PROFILE_TYPE, SOURCE, URI,
-                                                                  CODE (401/407): retry it */
-#define PUSHCORE_EVENT_UA_DISCOVERY_PROFILE_UNAVAILABLE 142 /* PROFILE_TYPE, SOURCE, URI,
-                                                               CODE (0: no response) */
-#define PUSHCORE_EVENT_UA_DISCOVERY_CANDIDATE_REJECTED 143  /* HOST, REASON: skipped */
-#define PUSHCORE_EVENT_UA_DISCOVERY_PERSIST_DEVICE_URI 144  /* URI: store it (8.1.2) */
+#define PUSHCORE_EVENT_UA_DISCOVERY_SUBSCRIBE 140 /* PROFILE_TYPE, SOURCE, URI */
+#define PUSHCORE_EVENT_UA_DISCOVERY_AUTHORIZATION_REQUIRED \
+    141 /* PROFILE_TYPE, SOURCE, URI,                      \
+           CODE (401/407): retry it */
+#define PUSHCORE_EVENT_UA_DISCOVERY_PROFILE_UNAVAILABLE                                     \
+    142                                                       /* PROFILE_TYPE, SOURCE, URI, \
+                                                                 CODE (0: no response) */
+#define PUSHCORE_EVENT_UA_DISCOVERY_CANDIDATE_REJECTED 143    /* HOST, REASON: skipped */
+#define PUSHCORE_EVENT_UA_DISCOVERY_PERSIST_DEVICE_URI 144    /* URI: store it (8.1.2) */
 #define PUSHCORE_EVENT_UA_DISCOVERY_MANUAL_ENTRY_REQUIRED 145 /* call manual_host */
-#define PUSHCORE_EVENT_UA_DISCOVERY_USER_AOR_REQUIRED 146   /* call user_aor */
+#define PUSHCORE_EVENT_UA_DISCOVERY_USER_AOR_REQUIRED 146     /* call user_aor */
 #define PUSHCORE_EVENT_UA_DISCOVERY_COMPLETE 147
 
 /* Where an attempt's Request-URI came from. */
@@ -655,8 +658,8 @@ PUSHCORE_API int pushcore_ua_discovery_config_set_form(pushcore_ua_discovery_con
 PUSHCORE_API int pushcore_ua_discovery_config_set_str(pushcore_ua_discovery_config* cfg,
                                                       int32_t key, const char* value, size_t len);
 /* A DHCP option 120 SIP server, host[:port], in order. */
-PUSHCORE_API int pushcore_ua_discovery_config_add_dhcp_sip_server(
-    pushcore_ua_discovery_config* cfg, const char* host, size_t len);
+PUSHCORE_API int pushcore_ua_discovery_config_add_dhcp_sip_server(pushcore_ua_discovery_config* cfg,
+                                                                  const char* host, size_t len);
 /* 1 (default): the application profile after the user profile (draft08 only); 0: not. */
 PUSHCORE_API int pushcore_ua_discovery_config_set_application_profile(
     pushcore_ua_discovery_config* cfg, int32_t enabled);

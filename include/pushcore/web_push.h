@@ -74,10 +74,12 @@ PUSHCORE_API int pushcore_push_service_config_set_rate_limit(pushcore_push_servi
                                                              uint32_t per_minute, uint32_t burst);
 /* Stored messages and bytes per subscription (over: 429) and in total (over: 503), and
  * the most subscriptions (over: 503). */
-PUSHCORE_API int pushcore_push_service_config_set_store_limits(
-    pushcore_push_service_config* cfg, uint64_t messages_per_subscription,
-    uint64_t bytes_per_subscription, uint64_t messages_total, uint64_t bytes_total,
-    uint64_t subscriptions);
+PUSHCORE_API int pushcore_push_service_config_set_store_limits(pushcore_push_service_config* cfg,
+                                                               uint64_t messages_per_subscription,
+                                                               uint64_t bytes_per_subscription,
+                                                               uint64_t messages_total,
+                                                               uint64_t bytes_total,
+                                                               uint64_t subscriptions);
 /* HTTP limits per connection: header bytes, header fields, concurrent HTTP/2 streams,
  * idle timeout in ms (0: none). */
 PUSHCORE_API int pushcore_push_service_config_set_connection_limits(
@@ -138,15 +140,16 @@ typedef int (*pushcore_store_remove_fn)(void* ctx, int32_t kind, const uint8_t* 
 typedef int (*pushcore_store_children_fn)(void* ctx, const uint8_t* parent16, uint8_t* keys16,
                                           size_t cap, size_t* count);
 /* How many records of a kind there are, and their bytes in all. */
-typedef int (*pushcore_store_count_fn)(void* ctx, int32_t kind, uint64_t* count,
-                                       uint64_t* bytes);
+typedef int (*pushcore_store_count_fn)(void* ctx, int32_t kind, uint64_t* count, uint64_t* bytes);
 
 /* Uses the host's store instead of memory. All five callbacks are required. With a host
  * store, the byte limits of set_store_limits count record bytes rather than body bytes. */
-PUSHCORE_API int pushcore_push_service_config_set_store(
-    pushcore_push_service_config* cfg, void* ctx, pushcore_store_put_fn put,
-    pushcore_store_get_fn get, pushcore_store_remove_fn remove,
-    pushcore_store_children_fn children, pushcore_store_count_fn count);
+PUSHCORE_API int pushcore_push_service_config_set_store(pushcore_push_service_config* cfg,
+                                                        void* ctx, pushcore_store_put_fn put,
+                                                        pushcore_store_get_fn get,
+                                                        pushcore_store_remove_fn remove,
+                                                        pushcore_store_children_fn children,
+                                                        pushcore_store_count_fn count);
 
 /* Why the last call on cfg failed: status, reason (static), offset. */
 PUSHCORE_API int pushcore_push_service_config_last_error(const pushcore_push_service_config* cfg,
@@ -177,8 +180,7 @@ PUSHCORE_API int pushcore_push_service_close(pushcore_push_service* svc, uint64_
 PUSHCORE_API int pushcore_push_service_output(pushcore_push_service* svc, uint64_t conn,
                                               const uint8_t** data, size_t* len);
 /* n bytes of output were written. */
-PUSHCORE_API int pushcore_push_service_consume(pushcore_push_service* svc, uint64_t conn,
-                                               size_t n);
+PUSHCORE_API int pushcore_push_service_consume(pushcore_push_service* svc, uint64_t conn, size_t n);
 /* 1 when the socket should be closed once output is empty, else 0. */
 PUSHCORE_API int pushcore_push_service_want_close(pushcore_push_service* svc, uint64_t conn);
 /* 1 and *conn set for a connection that gained output since it was last reported; 0 when

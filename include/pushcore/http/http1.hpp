@@ -14,7 +14,7 @@ namespace pushcore::http {
 struct Http1Limits {
     size_t max_header_bytes = 8192;  // request line + fields, CRLFs included
     size_t max_header_count = 64;
-    size_t max_body_bytes = 65536;   // decoded body (after chunked decoding)
+    size_t max_body_bytes = 65536;  // decoded body (after chunked decoding)
 };
 
 // Parses a stream of requests. feed() consumes bytes until one request is complete (then
@@ -22,7 +22,7 @@ struct Http1Limits {
 // parser stays failed: error() tells why and http_status() which status to answer with
 // (400, 413, 431, 501, 505) before closing the connection.
 class Http1Parser {
-public:
+  public:
     explicit Http1Parser(const Http1Limits& limits = {}) : limits_(limits) {}
 
     // Consumes up to len bytes; returns how many were used (fewer than len only when a
@@ -45,9 +45,18 @@ public:
     // Bytes of the stream consumed so far (error offsets count from the same origin).
     size_t offset() const noexcept { return offset_; }
 
-private:
-    enum class State { start_line, fields, body, chunk_size, chunk_data, chunk_crlf, trailers,
-                       done, failed };
+  private:
+    enum class State {
+        start_line,
+        fields,
+        body,
+        chunk_size,
+        chunk_data,
+        chunk_crlf,
+        trailers,
+        done,
+        failed
+    };
     // What the request line and fields said about framing and the connection; reset by take().
     struct Head {
         bool http10 = false;

@@ -12,10 +12,10 @@ namespace pushcore::web_push {
 
 struct JsonMessage {
     bool has_message = false;
-    std::string message;          // the "message" member re-serialized compactly
+    std::string message;           // the "message" member re-serialized compactly
     bool request_receipt = false;  // default false (Table 1)
     bool has_ttl = false;
-    uint32_t ttl_seconds = 0;     // "time_to_live", whole seconds, saturated at 2^31-1
+    uint32_t ttl_seconds = 0;  // "time_to_live", whole seconds, saturated at 2^31-1
 };
 
 // Parses the body. Status::bad_json with a reason and byte offset when it is not one
