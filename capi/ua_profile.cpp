@@ -16,8 +16,13 @@
 #include "pushcore/ua_profile/device_id.hpp"
 #include "pushcore/ua_profile/event_header.hpp"
 #include "shim.hpp"
+#include "ua_profile_codes.hpp"
 
 using namespace pushcore;
+using capi::text_ok;
+using capi::type_code;
+using capi::type_of_code;
+using capi::view;
 using namespace pushcore::ua_profile;
 using capi::last_error;
 using capi::run;
@@ -39,15 +44,6 @@ int guard(F&& f) noexcept {
 
 int refuse(Error& err, const char* why, Status s = Status::invalid_argument, size_t at = 0) {
     return status(err.fail(s, why, at));
-}
-
-std::string_view view(const char* p, size_t len) {
-    return p ? std::string_view(p, len) : std::string_view();
-}
-
-// A text argument is valid when it has a pointer or is empty.
-bool text_ok(const char* p, size_t len) {
-    return p || len == 0;
 }
 
 bool has_ctl(std::string_view s) {
@@ -72,39 +68,6 @@ int put(const std::string& text, char* out, size_t cap, size_t* written, Error& 
     if (text.size() > cap) return refuse(err, "output buffer too small", Status::buffer_too_small);
     if (!text.empty()) std::memcpy(out, text.data(), text.size());
     return PUSHCORE_OK;
-}
-
-int32_t type_code(ProfileType t) {
-    switch (t) {
-        case ProfileType::device:
-            return PUSHCORE_UA_PROFILE_DEVICE;
-        case ProfileType::user:
-            return PUSHCORE_UA_PROFILE_USER;
-        case ProfileType::application:
-            return PUSHCORE_UA_PROFILE_APPLICATION;
-        case ProfileType::local_network:
-            return PUSHCORE_UA_PROFILE_LOCAL_NETWORK;
-        case ProfileType::other:
-            break;
-    }
-    return PUSHCORE_UA_PROFILE_OTHER;
-}
-
-std::optional<ProfileType> type_of_code(int32_t code) {
-    switch (code) {
-        case PUSHCORE_UA_PROFILE_DEVICE:
-            return ProfileType::device;
-        case PUSHCORE_UA_PROFILE_USER:
-            return ProfileType::user;
-        case PUSHCORE_UA_PROFILE_APPLICATION:
-            return ProfileType::application;
-        case PUSHCORE_UA_PROFILE_LOCAL_NETWORK:
-            return ProfileType::local_network;
-        case PUSHCORE_UA_PROFILE_OTHER:
-            return ProfileType::other;
-        default:
-            return std::nullopt;
-    }
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "pushcore/ua_profile/profile_notifier.hpp"
 #include "pushcore/ua_profile/profile_subscriber.hpp"
 #include "shim.hpp"
+#include "ua_profile_codes.hpp"
 
 using namespace pushcore;
 using namespace pushcore::ua_profile;
@@ -21,6 +22,10 @@ using capi::guard;
 using capi::last_error;
 using capi::run;
 using capi::status;
+using capi::text_ok;
+using capi::type_code;
+using capi::type_of_code;
+using capi::view;
 
 struct pushcore_ua_profile_answer {
     const ProfileNotifier::ProfileQuery* query = nullptr;
@@ -66,15 +71,6 @@ struct pushcore_ua_discovery {
 
 namespace {
 
-// Text in as pointer + length; NULL with length 0 is "".
-bool text_ok(const char* p, size_t len) {
-    return p || len == 0;
-}
-
-std::string_view text(const char* p, size_t len) {
-    return p ? std::string_view(p, len) : std::string_view();
-}
-
 bool has_ctl(std::string_view s) {
     for (unsigned char c : s)
         if (c < 0x20 || c == 0x7f) return true;
@@ -84,44 +80,6 @@ bool has_ctl(std::string_view s) {
 int refuse(Error& err, const char* why) {
     err.fail(Status::invalid_argument, why, 0);
     return PUSHCORE_E_INVALID_ARGUMENT;
-}
-
-int32_t type_code(ProfileType t) {
-    switch (t) {
-        case ProfileType::device:
-            return PUSHCORE_UA_PROFILE_DEVICE;
-        case ProfileType::user:
-            return PUSHCORE_UA_PROFILE_USER;
-        case ProfileType::application:
-            return PUSHCORE_UA_PROFILE_APPLICATION;
-        case ProfileType::local_network:
-            return PUSHCORE_UA_PROFILE_LOCAL_NETWORK;
-        case ProfileType::other:
-            break;
-    }
-    return PUSHCORE_UA_PROFILE_OTHER;
-}
-
-bool type_of(int32_t code, ProfileType& out) {
-    switch (code) {
-        case PUSHCORE_UA_PROFILE_DEVICE:
-            out = ProfileType::device;
-            return true;
-        case PUSHCORE_UA_PROFILE_USER:
-            out = ProfileType::user;
-            return true;
-        case PUSHCORE_UA_PROFILE_APPLICATION:
-            out = ProfileType::application;
-            return true;
-        case PUSHCORE_UA_PROFILE_LOCAL_NETWORK:
-            out = ProfileType::local_network;
-            return true;
-        case PUSHCORE_UA_PROFILE_OTHER:
-            out = ProfileType::other;
-            return true;
-        default:
-            return false;
-    }
 }
 
 int32_t end_code(ProfileNotifier::EndReason r) {
@@ -205,7 +163,7 @@ PUSHCORE_API int pushcore_ua_profile_answer_set_str(pushcore_ua_profile_answer* 
                                                     const char* value, size_t len) {
     if (!a || !a->profile || !text_ok(value, len)) return PUSHCORE_E_INVALID_ARGUMENT;
     return guard([&]() -> int {
-        std::string_view v = text(value, len);
+        std::string_view v = view(value, len);
         if (has_ctl(v)) return PUSHCORE_E_INVALID_ARGUMENT;
         ProfileNotifier::Profile& p = *a->profile;
         switch (field) {
@@ -298,7 +256,7 @@ PUSHCORE_API int pushcore_ua_notifier_config_set_contact(pushcore_ua_notifier_co
                                                          const char* value, size_t len) {
     if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
     return guard([&]() -> int {
-        std::string_view v = text(value, len);
+        std::string_view v = view(value, len);
         if (!text_ok(value, len) || v.empty() || has_ctl(v))
             return refuse(cfg->err, "contact: empty or control characters");
         cfg->config.contact.assign(v);
@@ -311,8 +269,8 @@ PUSHCORE_API int pushcore_ua_notifier_config_set_via(pushcore_ua_notifier_config
                                                      const char* sent_by, size_t sent_by_len) {
     if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
     return guard([&]() -> int {
-        std::string_view t = text(transport, transport_len);
-        std::string_view s = text(sent_by, sent_by_len);
+        std::string_view t = view(transport, transport_len);
+        std::string_view s = view(sent_by, sent_by_len);
         if (!text_ok(transport, transport_len) || t.empty() || has_ctl(t) ||
             t.find_first_of(" /;") != std::string_view::npos)
             return refuse(cfg->err, "via: transport must be a token such as UDP");
@@ -460,7 +418,7 @@ PUSHCORE_API int pushcore_ua_notifier_receive(pushcore_ua_notifier* n, const uin
     return run(n->err, [&] {
         sip::Message m;
         if (parse_message(data, len, m, n->err) != Status::ok) return n->err.status;
-        ProfileNotifier::Peer from{flow, std::string(text(host, host_len)), port};
+        ProfileNotifier::Peer from{flow, std::string(view(host, host_len)), port};
         return n->notifier->receive(m, from, now_ms, n->err);
     });
 }
@@ -471,8 +429,8 @@ PUSHCORE_API int pushcore_ua_notifier_profile_changed(pushcore_ua_notifier* n, i
                                                       uint32_t effective_by, uint64_t now_ms) {
     if (!n) return PUSHCORE_E_INVALID_ARGUMENT;
     return run(n->err, [&]() -> int {
-        ProfileType t;
-        if (!type_of(profile_type, t))
+        const std::optional<ProfileType> t = type_of_code(profile_type);
+        if (!t)
             return status(n->err.fail(Status::invalid_argument,
                                       "profile_type: not a PUSHCORE_UA_PROFILE_* value", 0));
         if (!text_ok(identity, len) || len == 0)
@@ -481,7 +439,7 @@ PUSHCORE_API int pushcore_ua_notifier_profile_changed(pushcore_ua_notifier* n, i
             return status(n->err.fail(Status::invalid_argument, "has_effective_by: 0 or 1", 0));
         std::optional<uint32_t> eff;
         if (has_effective_by) eff = effective_by;
-        size_t count = n->notifier->profile_changed(t, text(identity, len), eff, now_ms);
+        size_t count = n->notifier->profile_changed(*t, view(identity, len), eff, now_ms);
         return static_cast<int>(count > INT32_MAX ? INT32_MAX : count);
     });
 }
@@ -602,32 +560,32 @@ PUSHCORE_API int pushcore_ua_notifier_add_expected(pushcore_ua_notifier* n, cons
                                                    uint64_t not_after_ms) {
     if (!n || !text_ok(device, len)) return PUSHCORE_E_INVALID_ARGUMENT;
     return run(n->err, [&] {
-        return n->notifier->add_expected(text(device, len), not_before_ms, not_after_ms, n->err);
+        return n->notifier->add_expected(view(device, len), not_before_ms, not_after_ms, n->err);
     });
 }
 
 PUSHCORE_API int pushcore_ua_notifier_remove_expected(pushcore_ua_notifier* n, const char* device,
                                                       size_t len) {
     if (!n || !text_ok(device, len)) return PUSHCORE_E_INVALID_ARGUMENT;
-    return guard([&]() -> int { return n->notifier->remove_expected(text(device, len)) ? 1 : 0; });
+    return guard([&]() -> int { return n->notifier->remove_expected(view(device, len)) ? 1 : 0; });
 }
 
 PUSHCORE_API int pushcore_ua_notifier_is_expected(const pushcore_ua_notifier* n, const char* device,
                                                   size_t len) {
     if (!n || !text_ok(device, len)) return PUSHCORE_E_INVALID_ARGUMENT;
-    return guard([&]() -> int { return n->notifier->is_expected(text(device, len)) ? 1 : 0; });
+    return guard([&]() -> int { return n->notifier->is_expected(view(device, len)) ? 1 : 0; });
 }
 
 PUSHCORE_API int pushcore_ua_notifier_is_enrolled(const pushcore_ua_notifier* n, const char* device,
                                                   size_t len) {
     if (!n || !text_ok(device, len)) return PUSHCORE_E_INVALID_ARGUMENT;
-    return guard([&]() -> int { return n->notifier->is_enrolled(text(device, len)) ? 1 : 0; });
+    return guard([&]() -> int { return n->notifier->is_enrolled(view(device, len)) ? 1 : 0; });
 }
 
 PUSHCORE_API int pushcore_ua_notifier_remove_enrolled(pushcore_ua_notifier* n, const char* device,
                                                       size_t len) {
     if (!n || !text_ok(device, len)) return PUSHCORE_E_INVALID_ARGUMENT;
-    return guard([&]() -> int { return n->notifier->remove_enrolled(text(device, len)) ? 1 : 0; });
+    return guard([&]() -> int { return n->notifier->remove_enrolled(view(device, len)) ? 1 : 0; });
 }
 
 PUSHCORE_API int pushcore_ua_notifier_last_error(const pushcore_ua_notifier* n, const char** reason,
@@ -656,17 +614,16 @@ PUSHCORE_API int pushcore_ua_subscriber_config_set_profile_type(pushcore_ua_subs
                                                                 size_t len) {
     if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
     return guard([&]() -> int {
-        ProfileType t;
-        if (!type_of(type, t))
-            return refuse(cfg->err, "profile_type: not a PUSHCORE_UA_PROFILE_* value");
-        std::string_view tok = text(token, len);
+        const std::optional<ProfileType> t = type_of_code(type);
+        if (!t) return refuse(cfg->err, "profile_type: not a PUSHCORE_UA_PROFILE_* value");
+        std::string_view tok = view(token, len);
         if (!text_ok(token, len) || has_ctl(tok))
             return refuse(cfg->err, "profile_type: token has control characters");
         if (t == ProfileType::other && tok.empty())
             return refuse(cfg->err, "profile_type: OTHER needs its token");
         if (t != ProfileType::other && !tok.empty())
             return refuse(cfg->err, "profile_type: a token only for OTHER");
-        cfg->config.profile_type = t;
+        cfg->config.profile_type = *t;
         cfg->config.profile_type_token.assign(tok);
         return PUSHCORE_OK;
     });
@@ -688,7 +645,7 @@ PUSHCORE_API int pushcore_ua_subscriber_config_set_str(pushcore_ua_subscriber_co
                                                        int32_t key, const char* value, size_t len) {
     if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
     return guard([&]() -> int {
-        std::string_view v = text(value, len);
+        std::string_view v = view(value, len);
         if (!text_ok(value, len)) return refuse(cfg->err, "value: NULL with a length");
         if (has_ctl(v)) return refuse(cfg->err, "value: control characters");
         SubscriberConfig& c = cfg->config;
@@ -759,7 +716,7 @@ PUSHCORE_API int pushcore_ua_subscriber_config_add_accept(pushcore_ua_subscriber
                                                           const char* media_type, size_t len) {
     if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
     return guard([&]() -> int {
-        std::string_view v = text(media_type, len);
+        std::string_view v = view(media_type, len);
         if (!text_ok(media_type, len) || v.empty() || has_ctl(v) ||
             v.find('/') == std::string_view::npos || v.find(',') != std::string_view::npos)
             return refuse(cfg->err, "accept: not a media type");
@@ -835,7 +792,7 @@ PUSHCORE_API int pushcore_ua_subscriber_on_fetched(pushcore_ua_subscriber* s,
     if (!s || !text_ok(content_id, id_len) || (!data && len)) return PUSHCORE_E_INVALID_ARGUMENT;
     return run(s->err, [&] {
         std::string_view bytes(reinterpret_cast<const char*>(data), data ? len : 0);
-        return s->subscriber->on_fetched(text(content_id, id_len), bytes, now_ms);
+        return s->subscriber->on_fetched(view(content_id, id_len), bytes, now_ms);
     });
 }
 
@@ -844,7 +801,7 @@ PUSHCORE_API int pushcore_ua_subscriber_on_fetch_failed(pushcore_ua_subscriber* 
                                                         uint64_t now_ms) {
     if (!s || !text_ok(content_id, id_len)) return PUSHCORE_E_INVALID_ARGUMENT;
     return run(s->err,
-               [&] { return s->subscriber->on_fetch_failed(text(content_id, id_len), now_ms); });
+               [&] { return s->subscriber->on_fetch_failed(view(content_id, id_len), now_ms); });
 }
 
 PUSHCORE_API int pushcore_ua_subscriber_applied(pushcore_ua_subscriber* s) {
@@ -1013,7 +970,7 @@ PUSHCORE_API int pushcore_ua_subscriber_current_profile_str(pushcore_ua_subscrib
                                                             int32_t field, const char** value,
                                                             size_t* len) {
     if (!s || !text_ok(content_type, ct_len) || !value || !len) return PUSHCORE_E_INVALID_ARGUMENT;
-    const Profile* p = current(*s->subscriber, text(content_type, ct_len));
+    const Profile* p = current(*s->subscriber, view(content_type, ct_len));
     const std::string* v = nullptr;
     switch (field) {
         case PUSHCORE_UA_FIELD_URL:
@@ -1039,7 +996,7 @@ PUSHCORE_API int pushcore_ua_subscriber_current_profile_body(pushcore_ua_subscri
                                                              size_t ct_len, const uint8_t** data,
                                                              size_t* len) {
     if (!s || !text_ok(content_type, ct_len) || !data || !len) return PUSHCORE_E_INVALID_ARGUMENT;
-    const Profile* p = current(*s->subscriber, text(content_type, ct_len));
+    const Profile* p = current(*s->subscriber, view(content_type, ct_len));
     if (!p) return 0;
     *data = reinterpret_cast<const uint8_t*>(p->body.data());
     *len = p->body.size();
@@ -1051,7 +1008,7 @@ PUSHCORE_API int pushcore_ua_subscriber_current_profile_apply_by(pushcore_ua_sub
                                                                  size_t ct_len,
                                                                  uint64_t* apply_by) {
     if (!s || !text_ok(content_type, ct_len) || !apply_by) return PUSHCORE_E_INVALID_ARGUMENT;
-    const Profile* p = current(*s->subscriber, text(content_type, ct_len));
+    const Profile* p = current(*s->subscriber, view(content_type, ct_len));
     if (!p || !p->apply_by) return 0;
     *apply_by = *p->apply_by;
     return 1;
@@ -1084,7 +1041,7 @@ PUSHCORE_API int pushcore_ua_discovery_config_set_device(pushcore_ua_discovery_c
     if (!text_ok(id, len)) return refuse(cfg->err, "device: NULL with a length");
     return run(cfg->err, [&]() -> int {
         DeviceId device;
-        Status st = parse_device_id(text(id, len), device, cfg->err);
+        Status st = parse_device_id(view(id, len), device, cfg->err);
         if (st != Status::ok) return status(st);
         cfg->config.device = std::move(device);
         cfg->has_device = true;
@@ -1108,7 +1065,7 @@ PUSHCORE_API int pushcore_ua_discovery_config_set_str(pushcore_ua_discovery_conf
                                                       int32_t key, const char* value, size_t len) {
     if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
     return guard([&]() -> int {
-        std::string_view v = text(value, len);
+        std::string_view v = view(value, len);
         if (!text_ok(value, len)) return refuse(cfg->err, "value: NULL with a length");
         if (has_ctl(v)) return refuse(cfg->err, "value: control characters");
         DiscoveryConfig& c = cfg->config;
@@ -1135,7 +1092,7 @@ PUSHCORE_API int pushcore_ua_discovery_config_add_dhcp_sip_server(pushcore_ua_di
                                                                   const char* host, size_t len) {
     if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
     return guard([&]() -> int {
-        std::string_view v = text(host, len);
+        std::string_view v = view(host, len);
         if (!text_ok(host, len) || v.empty() || has_ctl(v))
             return refuse(cfg->err, "dhcp_sip_server: empty or control characters");
         cfg->config.dhcp_sip_servers.emplace_back(v);
@@ -1216,13 +1173,13 @@ PUSHCORE_API int pushcore_ua_discovery_report(pushcore_ua_discovery* d, int32_t 
 PUSHCORE_API int pushcore_ua_discovery_manual_host(pushcore_ua_discovery* d, const char* host,
                                                    size_t len) {
     if (!d || !text_ok(host, len)) return PUSHCORE_E_INVALID_ARGUMENT;
-    return run(d->err, [&] { return d->discovery->manual_host(text(host, len)); });
+    return run(d->err, [&] { return d->discovery->manual_host(view(host, len)); });
 }
 
 PUSHCORE_API int pushcore_ua_discovery_user_aor(pushcore_ua_discovery* d, const char* aor,
                                                 size_t len) {
     if (!d || !text_ok(aor, len)) return PUSHCORE_E_INVALID_ARGUMENT;
-    return run(d->err, [&] { return d->discovery->user_aor(text(aor, len)); });
+    return run(d->err, [&] { return d->discovery->user_aor(view(aor, len)); });
 }
 
 PUSHCORE_API int pushcore_ua_discovery_next_event(pushcore_ua_discovery* d,
