@@ -140,4 +140,22 @@ void begin_response(std::string& out, const Message& request, uint16_t code,
     if (const Header* cseq = request.find(HeaderId::cseq)) w.header("CSeq", cseq->value);
 }
 
+std::string transaction_tag(std::string_view secret, const Message& request) {
+    uint64_t h = 1469598103934665603ull;
+    auto mix = [&h](std::string_view s) {
+        for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+        h = (h ^ 0xff) * 1099511628211ull;
+    };
+    mix(secret);
+    const Header* id = request.find(HeaderId::call_id);
+    mix(id ? id->value : std::string_view());
+    Via via;
+    Error err;
+    mix(top_via(request, via, err) == Status::ok ? via.branch : std::string_view());
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string tag;
+    for (int shift = 60; shift >= 0; shift -= 4) tag.push_back(kHex[(h >> shift) & 15]);
+    return tag;
+}
+
 }  // namespace pushcore::sip

@@ -59,25 +59,6 @@ std::string PushProxy::new_token(size_t bytes) {
     return t;
 }
 
-std::string PushProxy::tag_for(const sip::Message& request) const {
-    // RFC 3261 19.3: a unique tag per transaction, the same for its retransmissions, so
-    // it is derived (FNV-1a) from a secret, the Call-ID and the top Via branch.
-    uint64_t h = 1469598103934665603ull;
-    auto mix = [&h](std::string_view s) {
-        for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-        h = (h ^ 0xff) * 1099511628211ull;
-    };
-    mix(tag_secret_);
-    if (const sip::Header* id = request.find(HeaderId::call_id)) mix(id->value);
-    sip::Via via;
-    Error err;
-    if (sip::top_via(request, via, err) == Status::ok) mix(via.branch);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string tag;
-    for (int shift = 60; shift >= 0; shift -= 4) tag.push_back(kHex[(h >> shift) & 15]);
-    return tag;
-}
-
 void PushProxy::respond(const Peer& to, const sip::Message& request, uint16_t code,
                         const std::vector<std::pair<std::string, std::string>>& headers) {
     if (request.method == "INVITE" && code >= 300) {
@@ -91,7 +72,7 @@ void PushProxy::respond(const Peer& to, const sip::Message& request, uint16_t co
     }
     Output o;
     o.to = to;
-    sip::begin_response(o.bytes, request, code, tag_for(request));
+    sip::begin_response(o.bytes, request, code, sip::transaction_tag(tag_secret_, request));
     sip::MessageWriter w(o.bytes);
     for (const auto& [name, value] : headers) w.header(name, value);
     w.finish();
@@ -334,7 +315,8 @@ Status PushProxy::on_register(const Peer& from, const sip::Message& m, uint64_t 
                     std::vector<std::string> names;
                     for (const auto& rule : config_.providers.rules()) names.push_back(rule.name);
                     Output o{from, {}};
-                    append_555(o.bytes, m, names, config_.pns_style, tag_for(m), err.reason);
+                    append_555(o.bytes, m, names, config_.pns_style,
+                               sip::transaction_tag(tag_secret_, m), err.reason);
                     outputs_.push_back({std::move(o), {}});
                     return Status::ok;
                 }

@@ -115,16 +115,6 @@ std::string ProfileNotifier::new_token(size_t bytes) {
     return t;
 }
 
-std::string ProfileNotifier::tag_for(const sip::Message& request) const {
-    // RFC 3261 19.3: unique per transaction and the same for its retransmissions.
-    std::string_view call_id, branch;
-    if (const sip::Header* id = request.find(HeaderId::call_id)) call_id = id->value;
-    sip::Via via;
-    Error err;
-    if (sip::top_via(request, via, err) == Status::ok) branch = via.branch;
-    return hex16(fnv(tag_secret_, call_id, branch));
-}
-
 void ProfileNotifier::respond(const Peer& to, const sip::Message& request, uint16_t code,
                               std::string_view tag, std::string_view reason,
                               const std::vector<std::pair<std::string, std::string>>& headers,
@@ -149,7 +139,7 @@ Status ProfileNotifier::receive(const sip::Message& m, const Peer& from, uint64_
     if (!m.is_request) return on_response(m, now_ms, err);
     sip::Via via;
     if (sip::top_via(m, via, err) != Status::ok) return err.status;  // nowhere to answer
-    const std::string tag = tag_for(m);
+    const std::string tag = sip::transaction_tag(tag_secret_, m);
     const HeaderId mandatory[] = {HeaderId::from, HeaderId::to, HeaderId::call_id, HeaderId::cseq};
     for (HeaderId id : mandatory) {
         if (!m.find(id)) {
@@ -174,7 +164,7 @@ Status ProfileNotifier::receive(const sip::Message& m, const Peer& from, uint64_
 
 Status ProfileNotifier::on_subscribe(const sip::Message& m, const Peer& from, uint64_t now_ms,
                                      Error& err) {
-    const std::string tag = tag_for(m);
+    const std::string tag = sip::transaction_tag(tag_secret_, m);
     sip::CSeq cseq;
     sip::parse_cseq(m.find(HeaderId::cseq)->value, cseq, err);
     const std::string call_id(m.find(HeaderId::call_id)->value);

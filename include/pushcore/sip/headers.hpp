@@ -31,6 +31,11 @@ Status parse_via(std::string_view via_parm, Via& out, Error& err) noexcept;
 // The first via-parm of the message's first Via header field.
 Status top_via(const Message& m, Via& out, Error& err) noexcept;
 
+// A To tag for a response to `request` (RFC 3261 19.3): unique per transaction and the
+// same for its retransmissions, so it is derived (FNV-1a, 16 hex digits) from a secret of
+// the caller's, the Call-ID and the top Via branch.
+std::string transaction_tag(std::string_view secret, const Message& request);
+
 // delta-seconds (Expires, Min-Expires, the expires contact parameter): digits; values
 // above 2**32-1 saturate, as RFC 3261 10.2.1 tells registrars to treat large values.
 Status parse_delta_seconds(std::string_view value, uint32_t& out, Error& err) noexcept;

@@ -165,7 +165,6 @@ class PushProxy {
     void emit_push(uint64_t id, const std::string& aor, const std::string& contact,
                    const PushInfo& push, PushReason reason);
     std::string new_token(size_t bytes);
-    std::string tag_for(const sip::Message& request) const;
 
     ProxyConfig config_;
     std::string tag_secret_;  // keys the To tags of the responses this proxy generates

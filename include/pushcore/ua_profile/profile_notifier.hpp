@@ -264,7 +264,6 @@ class ProfileNotifier {
                  std::string* copy = nullptr);
     void check_enrollment(const std::string& device, uint64_t now_ms);
     std::string new_token(size_t bytes);
-    std::string tag_for(const sip::Message& request) const;
 
     Config config_;
     std::string tag_secret_;
