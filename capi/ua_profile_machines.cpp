@@ -905,6 +905,13 @@ PUSHCORE_API int pushcore_ua_subscriber_next_event(pushcore_ua_subscriber* s,
                 out.reset(PUSHCORE_EVENT_UA_SUBSCRIBER_APPLY_DUE);
                 apply_by();
                 break;
+            case T::refresh_failed:
+                out.reset(PUSHCORE_EVENT_UA_SUBSCRIBER_REFRESH_FAILED);
+                out.num(PUSHCORE_FIELD_CODE, e.code);
+                reason();
+                if (!e.challenge.empty()) out.str(PUSHCORE_FIELD_UA_CHALLENGE, e.challenge);
+                out.num(PUSHCORE_FIELD_EXPIRES, e.expires);
+                break;
         }
         *ev = &out;
         return 1;

@@ -159,7 +159,8 @@ PUSHCORE_API int pushcore_ua_device_id_parse_uri(const char* in, size_t len, int
                                                  size_t* offset);
 
 /* The device SUBSCRIBE Request-URI (draft 7.13.1) "sip:<escaped id>@<host>", or the
- * local-network one at the local domain (draft 7.13.3). `id` is a MAC address in any
+ * local-network one at the local domain (draft 7.13.3; "_sipuaconfig." + the domain with
+ * PUSHCORE_UA_FORM_RFC6080). `id` is a MAC address in any
  * form normalize_mac accepts or a UUID URN (errors in it: PUSHCORE_E_SYNTAX with an
  * offset into id); `host` a hostport (else PUSHCORE_E_INVALID_ARGUMENT, offset 0);
  * PUSHCORE_UA_FORM_RFC6080 writes a MAC as its UUID. */
@@ -468,6 +469,10 @@ typedef struct pushcore_ua_subscriber pushcore_ua_subscriber;
 #define PUSHCORE_EVENT_UA_SUBSCRIBER_PROFILE_READY 130   /* CONTENT_ID, HASH_CHECK */
 #define PUSHCORE_EVENT_UA_SUBSCRIBER_FETCH_FAILED 131    /* CONTENT_ID, REASON, HASH_CHECK */
 #define PUSHCORE_EVENT_UA_SUBSCRIBER_APPLY_DUE 132       /* an effective-by deadline came */
+/* A refresh failed with a code other than 481 (408: no answer): the subscription stays
+ * valid for EXPIRES more seconds and is tried again halfway (RFC 3265 3.1.4.2); then it
+ * ends with TERMINATED, REASON "timeout". */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_REFRESH_FAILED 133 /* CODE, REASON, CHALLENGE, EXPIRES */
 
 /* What on_fetched found about an indirect profile's hash (RFC 4483). */
 #define PUSHCORE_UA_HASH_NOT_GIVEN 1    /* the NOTIFY gave none */

@@ -271,7 +271,14 @@ Status build_device_uri(const DeviceId& id, std::string_view host, std::string& 
 Status build_local_network_uri(const DeviceId& id, std::string_view local_domain, Form form,
                                std::string& out, Error& err) {
     // draft 7.13.3: the user part SHOULD be the device ID of the device URI; the host is
-    // the local network domain (8.1.1: DHCP option 15 or static configuration).
+    // the local network domain (8.1.1: DHCP option 15 or static configuration). RFC 6080
+    // puts "_sipuaconfig." before the domain, so that the local network's profile server
+    // can be found under its own name.
+    if (form == Form::rfc6080) {
+        std::string host = "_sipuaconfig.";
+        host.append(local_domain);
+        return build_uri(id, host, form, out, err);
+    }
     return build_uri(id, local_domain, form, out, err);
 }
 

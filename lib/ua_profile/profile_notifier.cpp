@@ -18,6 +18,7 @@ namespace {
 
 constexpr uint64_t kT1 = 500;  // RFC 3261 17.1.1.1
 constexpr uint64_t kT2 = 4000;
+constexpr uint64_t kT4 = 5000;  // Timer K: how long a completed NOTIFY absorbs responses
 
 // Whether a request came over UDP, as its top Via says (RFC 3261 18.2.1): the NOTIFYs of
 // its subscription go back the same way and are retransmitted (17.1.2.2).
@@ -440,8 +441,14 @@ Status ProfileNotifier::on_response(const sip::Message& m, uint64_t now_ms, Erro
     sip::Via via;
     if (sip::top_via(m, via, err) != Status::ok) return err.status;
     auto b = branches_.find(std::string(via.branch));
-    if (b == branches_.end())
+    if (b == branches_.end()) {
+        forget_completed(now_ms);
+        // RFC 3261 17.1.2.2 Completed: a retransmitted final response (the subscriber
+        // answered each copy of a retransmitted NOTIFY) is absorbed.
+        for (const auto& c : completed_)
+            if (c.second == via.branch) return Status::ok;
         return err.fail(Status::unexpected_message, "response to no outstanding NOTIFY", 0);
+    }
     auto found = subs_.find(b->second);
     if (m.status_code < 200) {
         // Provisional: keep waiting. RFC 3261 17.1.2.2 Proceeding: retransmit every T2.
@@ -452,6 +459,8 @@ Status ProfileNotifier::on_response(const sip::Message& m, uint64_t now_ms, Erro
         }
         return Status::ok;
     }
+    forget_completed(now_ms);
+    completed_.emplace_back(now_ms + kT4, std::move(b->first));
     branches_.erase(b);
     if (found == subs_.end()) return Status::ok;
     Subscription& s = found->second;
@@ -731,6 +740,10 @@ bool ProfileNotifier::next_event(Event& out) {
     out = std::move(events_.front());
     events_.pop_front();
     return true;
+}
+
+void ProfileNotifier::forget_completed(uint64_t now_ms) {
+    while (!completed_.empty() && completed_.front().first <= now_ms) completed_.pop_front();
 }
 
 uint64_t ProfileNotifier::next_deadline() const noexcept {

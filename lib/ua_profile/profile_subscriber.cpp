@@ -177,7 +177,7 @@ Status ProfileSubscriber::transition(Input input, Outcome o, uint64_t now_ms) {
         ev.challenge = std::move(o.challenge);
         push(std::move(ev));
         state_ = next;
-        refresh_at_ = PUSHCORE_NO_DEADLINE;
+        refresh_at_ = expires_at_ = PUSHCORE_NO_DEADLINE;
         stop_pending_ = false;
     };
     switch (input) {
@@ -256,11 +256,32 @@ Status ProfileSubscriber::transition(Input input, Outcome o, uint64_t now_ms) {
 
         case Input::answered_failed:
             switch (state_) {
-                case State::subscribing:
                 case State::refreshing:
+                    if (o.code != 481 && now_ms < expires_at_) {
+                        // RFC 3265 3.1.4.2 (RFC 6665 4.1.2.2): a refresh refused with
+                        // anything but 481 leaves the subscription valid until its last
+                        // known expiry.
+                        Event ev;
+                        ev.type = Event::Type::refresh_failed;
+                        ev.code = o.code;
+                        ev.reason = std::move(o.reason);
+                        ev.challenge = std::move(o.challenge);
+                        ev.expires = static_cast<uint32_t>((expires_at_ - now_ms) / 1000);
+                        push(std::move(ev));
+                        state_ = State::subscribed;
+                        if (stop_pending_) {
+                            stop_pending_ = false;
+                            state_ = State::unsubscribing;
+                            return send_subscribe(0, now_ms);
+                        }
+                        // Again halfway to the expiry, while a transaction still fits.
+                        uint64_t left = expires_at_ - now_ms;
+                        if (left / 2 > kTimerF) refresh_at_ = now_ms + left / 2;
+                        return Status::ok;
+                    }
+                    [[fallthrough]];  // 481: the subscription is gone
+                case State::subscribing:
                 case State::unsubscribing:
-                    // A failed refresh ends the subscription here too: the host starts a
-                    // new one (RFC 6665 4.1.2.2 lets it live until expiry; we do not guess).
                     fail_event(State::terminated);
                     sub_state_ = SubState::none;
                     return Status::ok;
@@ -268,7 +289,7 @@ Status ProfileSubscriber::transition(Input input, Outcome o, uint64_t now_ms) {
                     return Status::ok;
             }
 
-        case Input::notify_terminated: {
+        case Input::ended: {
             if (state_ == State::idle || state_ == State::terminated) return Status::ok;
             Event ev;
             ev.type = Event::Type::terminated;
@@ -278,7 +299,7 @@ Status ProfileSubscriber::transition(Input input, Outcome o, uint64_t now_ms) {
             // A SUBSCRIBE still in flight (one-time fetch, unsubscribe) is left to finish;
             // its answer changes nothing now.
             state_ = State::terminated;
-            refresh_at_ = PUSHCORE_NO_DEADLINE;
+            refresh_at_ = expires_at_ = PUSHCORE_NO_DEADLINE;
             stop_pending_ = false;
             return Status::ok;
         }
@@ -342,8 +363,9 @@ void ProfileSubscriber::finish_transaction() noexcept {
 }
 
 void ProfileSubscriber::schedule_refresh(uint32_t granted, uint64_t now_ms) {
-    refresh_at_ = PUSHCORE_NO_DEADLINE;
+    refresh_at_ = expires_at_ = PUSHCORE_NO_DEADLINE;
     if (granted == 0 || requested_expires_ == 0) return;  // 7.4 one-time fetch: no refresh
+    expires_at_ = now_ms + static_cast<uint64_t>(granted) * 1000;
     uint64_t margin = std::min<uint64_t>(config_.refresh_margin, granted / 2);
     refresh_at_ = now_ms + (static_cast<uint64_t>(granted) - margin) * 1000;
 }
@@ -491,9 +513,10 @@ Status ProfileSubscriber::receive_notify(const sip::Message& n, uint64_t now_ms,
 
     const sip::Header* ss_h = n.find(sip::HeaderId::subscription_state);
     SubscriptionState ss;
-    if (!ss_h)
-        return refuse(n, 400, Status::missing_header, "NOTIFY without Subscription-State", err);
-    if (parse_subscription_state(ss_h->value, ss, e) != Status::ok)
+    // RFC 3265 7.2 requires Subscription-State in a NOTIFY, but the draft's own example
+    // (7.12) has none, and servers written from it send none: read as "active".
+    ss.value = "active";
+    if (ss_h && parse_subscription_state(ss_h->value, ss, e) != Status::ok)
         return refuse(n, 400, Status::bad_header, "NOTIFY: bad Subscription-State", err);
 
     bool terminating = text::iequals(ss.value, "terminated");
@@ -595,7 +618,7 @@ Status ProfileSubscriber::receive_notify(const sip::Message& n, uint64_t now_ms,
         Outcome o;
         o.reason = std::string(ss.reason);
         o.retry_after = ss.retry_after;
-        return transition(Input::notify_terminated, std::move(o), now_ms);
+        return transition(Input::ended, std::move(o), now_ms);
     }
     if (text::iequals(ss.value, "active")) sub_state_ = SubState::active;
     if (text::iequals(ss.value, "pending")) sub_state_ = SubState::pending;
@@ -719,7 +742,8 @@ bool ProfileSubscriber::next_event(Event& out) {
 }
 
 uint64_t ProfileSubscriber::next_deadline() const noexcept {
-    return std::min({retransmit_at_, give_up_at_, refresh_at_, apply_at_});
+    uint64_t expiry = state_ == State::subscribed ? expires_at_ : PUSHCORE_NO_DEADLINE;
+    return std::min({retransmit_at_, give_up_at_, refresh_at_, apply_at_, expiry});
 }
 
 void ProfileSubscriber::on_timeout(uint64_t now_ms) {
@@ -744,6 +768,13 @@ void ProfileSubscriber::on_timeout(uint64_t now_ms) {
         outputs_.push_back(request_);  // Timer E: same request, same branch
         retransmit_interval_ = std::min(retransmit_interval_ * 2, kT2);
         retransmit_at_ = now_ms + retransmit_interval_;
+    }
+    if (state_ == State::subscribed && now_ms >= expires_at_) {
+        // Every refresh failed: the subscription ran out (RFC 6665 reason "timeout").
+        Outcome o;
+        o.reason = "timeout";
+        transition(Input::ended, std::move(o), now_ms);
+        return;
     }
     if (!in_flight_ && now_ms >= refresh_at_) {
         refresh_at_ = PUSHCORE_NO_DEADLINE;

@@ -878,6 +878,60 @@ static void test_subscriber_errors(void) {
     pushcore_ua_subscriber_free(s);
 }
 
+/* Answers the SUBSCRIBE `sub` with `code` (and an Expires for a 2xx) into msg. */
+static size_t subscribe_answer(const uint8_t* sub, size_t sub_len, int code, char* msg,
+                               size_t cap) {
+    char via[256], from[256], to[256], call[128], cseq[64];
+    int w;
+    CHECK(header(sub, sub_len, "Via", via, sizeof via));
+    CHECK(header(sub, sub_len, "From", from, sizeof from));
+    CHECK(header(sub, sub_len, "To", to, sizeof to));
+    CHECK(header(sub, sub_len, "Call-ID", call, sizeof call));
+    CHECK(header(sub, sub_len, "CSeq", cseq, sizeof cseq));
+    w = snprintf(msg, cap,
+                 "SIP/2.0 %d X\r\nVia: %s\r\nFrom: %s\r\nTo: %s%s\r\nCall-ID: %s\r\n"
+                 "CSeq: %s\r\n%sContent-Length: 0\r\n\r\n",
+                 code, via, from, to, strstr(to, "tag=") ? "" : ";tag=abcd", call, cseq,
+                 code < 300 ? "Expires: 3600\r\nContact: <sip:192.168.0.3>\r\n" : "");
+    return w > 0 ? (size_t)w : 0;
+}
+
+/* RFC 3265 3.1.4.2: a refresh refused (not 481) leaves the subscription until its expiry. */
+static void test_subscriber_refresh_failed(void) {
+    unsigned rnd = 0;
+    pushcore_ua_subscriber_config* cfg = subscriber_config(&rnd);
+    pushcore_ua_subscriber* s = NULL;
+    const pushcore_event* ev;
+    const uint8_t* data;
+    size_t len, n;
+    uint8_t sub[2048];
+    char msg[4096];
+    uint64_t v;
+
+    CHECK(pushcore_ua_subscriber_new(&s, cfg) == 0);
+    pushcore_ua_subscriber_config_free(cfg);
+    CHECK(pushcore_ua_subscriber_start(s, 0) == 0);
+    CHECK(pushcore_ua_subscriber_next_output(s, &data, &len) == 1 && len < sizeof sub);
+    memcpy(sub, data, len);
+    n = subscribe_answer(sub, len, 200, msg, sizeof msg);
+    CHECK(pushcore_ua_subscriber_receive(s, (const uint8_t*)msg, n, 0) == 0);
+    CHECK(pushcore_ua_subscriber_next_event(s, &ev) == 1);
+    /* The refresh, 600 s (the margin) before the 3600 s run out, answered 503. */
+    CHECK(pushcore_ua_subscriber_next_deadline(s) == 3000000);
+    CHECK(pushcore_ua_subscriber_on_timeout(s, 3000000) == 0);
+    CHECK(pushcore_ua_subscriber_next_output(s, &data, &len) == 1 && len < sizeof sub);
+    memcpy(sub, data, len);
+    n = subscribe_answer(sub, len, 503, msg, sizeof msg);
+    CHECK(pushcore_ua_subscriber_receive(s, (const uint8_t*)msg, n, 3000000) == 0);
+    CHECK(pushcore_ua_subscriber_next_event(s, &ev) == 1);
+    CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_SUBSCRIBER_REFRESH_FAILED);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_CODE, &v) == 1 && v == 503);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_EXPIRES, &v) == 1 && v == 600);
+    CHECK(pushcore_ua_subscriber_state(s) == PUSHCORE_UA_SUBSCRIBER_STATE_SUBSCRIBED);
+    CHECK(pushcore_ua_subscriber_next_deadline(s) == 3300000); /* tried again halfway */
+    pushcore_ua_subscriber_free(s);
+}
+
 /* ---- discovery ---------------------------------------------------------------------------- */
 
 /* The next event must be a SUBSCRIBE to `uri` for `profile` from `source`. */
@@ -1117,6 +1171,7 @@ int main(void) {
     test_notifier_errors();
     test_subscriber_exchange();
     test_subscriber_errors();
+    test_subscriber_refresh_failed();
     test_discovery_order();
     test_discovery_errors();
     if (failures) {

@@ -347,7 +347,8 @@ def build_device_uri(device_id, host, form=Form.DRAFT08) -> str:
 
 
 def build_local_network_uri(device_id, domain, form=Form.DRAFT08) -> str:
-    """The local-network SUBSCRIBE Request-URI at the local domain (draft 7.13.3)."""
+    """The local-network SUBSCRIBE Request-URI at the local domain (draft 7.13.3), or at
+    "_sipuaconfig." + the domain in RFC 6080's form."""
     form = _enum(Form, "form", form)
     return _device_call(lib.pushcore_ua_device_id_build_local_network_uri,
                         *_arg("device_id", _id_text(device_id)), *_arg("domain", domain),
@@ -519,6 +520,7 @@ class MachineEventType(enum.IntEnum):
     SUBSCRIBER_PROFILE_READY = _abi.EVENT_UA_SUBSCRIBER_PROFILE_READY
     SUBSCRIBER_FETCH_FAILED = _abi.EVENT_UA_SUBSCRIBER_FETCH_FAILED
     SUBSCRIBER_APPLY_DUE = _abi.EVENT_UA_SUBSCRIBER_APPLY_DUE
+    SUBSCRIBER_REFRESH_FAILED = _abi.EVENT_UA_SUBSCRIBER_REFRESH_FAILED
     DISCOVERY_SUBSCRIBE = _abi.EVENT_UA_DISCOVERY_SUBSCRIBE
     DISCOVERY_AUTHORIZATION_REQUIRED = _abi.EVENT_UA_DISCOVERY_AUTHORIZATION_REQUIRED
     DISCOVERY_PROFILE_UNAVAILABLE = _abi.EVENT_UA_DISCOVERY_PROFILE_UNAVAILABLE

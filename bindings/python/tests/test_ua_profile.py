@@ -211,6 +211,11 @@ class DeviceIdTest(unittest.TestCase):
         device, _ = ua.parse_device_uri("sip:MAC%3a00DF1E004CD0@example.com")
         self.assertEqual(ua.build_local_network_uri(device, "airport.example.net"),
                          "sip:MAC%3a00DF1E004CD0@airport.example.net")
+        # RFC 6080: the UUID form, at "_sipuaconfig." + the domain.
+        self.assertEqual(ua.build_local_network_uri(device, "airport.example.net",
+                                                    ua.Form.RFC6080),
+                         "sip:urn%3auuid%3a00000000-0000-1000-8000-00df1e004cd0"
+                         "@_sipuaconfig.airport.example.net")
         self.assertFails("PUSHCORE_E_SYNTAX", "fewer than 12 hex digits", 15,
                          ua.build_device_uri, "MAC:00DF1E004CD", "example.com")
         with self.assertRaises(ua.UaProfileError) as caught:

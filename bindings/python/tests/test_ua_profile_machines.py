@@ -424,7 +424,8 @@ class DiscoveryTest(unittest.TestCase):
         self.assertEqual(cm.exception.status, -2)
         (ev,) = d.events()
         self.assertEqual(ev.uri,
-                         "sip:urn%3auuid%3a00000000-0000-1000-8000-00df1e004cd0@example.org")
+                         "sip:urn%3auuid%3a00000000-0000-1000-8000-00df1e004cd0"
+                         "@_sipuaconfig.example.org")
         with self.assertRaises(pushcore.PushcoreError):
             d.report(ua.Outcome.FAILURE, 200)
         with self.assertRaises(pushcore.PushcoreError):

@@ -95,8 +95,9 @@ Status build_device_uri(const DeviceId& id, std::string_view host, std::string& 
                         Form form = Form::draft08);
 
 // Sets `out` to the local-network profile SUBSCRIBE Request-URI: the device user part at
-// the local network domain (draft 7.13.3 and 8.1.1; RFC 6080 5.1.1 keeps the device
-// identifier as user part, in its UUID form). Errors as build_device_uri.
+// the local network domain (draft 7.13.3 and 8.1.1). With Form::rfc6080 the host is
+// "_sipuaconfig." + the domain and a MAC is written as its UUID. Errors as
+// build_device_uri.
 Status build_local_network_uri(const DeviceId& id, std::string_view local_domain, Form form,
                                std::string& out, Error& err);
 

@@ -263,6 +263,7 @@ class ProfileNotifier {
                  const std::vector<std::pair<std::string, std::string>>& headers = {},
                  std::string* copy = nullptr);
     void check_enrollment(const std::string& device, uint64_t now_ms);
+    void forget_completed(uint64_t now_ms);
     std::string new_token(size_t bytes);
 
     Config config_;
@@ -271,7 +272,9 @@ class ProfileNotifier {
     std::unordered_map<uint64_t, Subscription> subs_;
     std::unordered_map<std::string, uint64_t> dialogs_;   // Call-ID "\n" remote tag -> id
     std::unordered_map<std::string, uint64_t> branches_;  // outstanding NOTIFY branch -> id
-    std::multimap<uint64_t, uint64_t> timers_;            // due -> id (checked when popped)
+    // NOTIFY transactions answered in the last T4 (Timer K), oldest first: until, branch.
+    std::deque<std::pair<uint64_t, std::string>> completed_;
+    std::multimap<uint64_t, uint64_t> timers_;  // due -> id (checked when popped)
     std::map<std::string, ExpectedDevice> expected_;
     std::map<std::string, uint64_t> enrolled_;  // device -> when it enrolled
     struct Queued {

@@ -5,7 +5,9 @@
 //   start()        SUBSCRIBE with Event: ua-profile;profile-type=...;vendor=...;model=...;
 //                  version=..., Accept: message/external-body and the host's profile types,
 //                  Expires 86400 by default (7.4; 0 is a one-time fetch)
-//   refresh        a new SUBSCRIBE in the dialog before the granted Expires runs out
+//   refresh        a new SUBSCRIBE in the dialog before the granted Expires runs out; a
+//                  refresh refused with anything but 481 leaves the subscription valid until
+//                  that expiry (RFC 3265 3.1.4.2): "refresh_failed", and a retry halfway
 //   stop()         SUBSCRIBE with Expires: 0
 //   receive()      responses to those SUBSCRIBEs, and NOTIFY requests: every NOTIFY is
 //                  answered (200, or 400/481/489/500 with the reason), its profiles turned
@@ -127,12 +129,14 @@ class ProfileSubscriber {
             fetch_failed,     // fetch failed or wrong hash: content_id, reason, hash_check;
                               // the previous profile stays current
             apply_due,        // an effective-by deadline was reached: apply now (7.8 MUST)
+            refresh_failed,   // a refresh failed (not 481): code, reason, challenge; the
+                              // subscription lives `expires` more seconds (RFC 3265 3.1.4.2)
         };
         Type type = Type::subscribed;
         uint16_t code = 0;  // response code; 408 when nothing answered
         std::string reason;
         std::string challenge;                // WWW-/Proxy-Authenticate value (auth_required)
-        uint32_t expires = 0;                 // granted (subscribed)
+        uint32_t expires = 0;                 // granted (subscribed); left (refresh_failed)
         std::optional<uint32_t> retry_after;  // terminated
         std::string url, content_type, content_id, hash, body;
         std::optional<uint64_t> size;
@@ -190,7 +194,7 @@ class ProfileSubscriber {
         answered_ok,      // 2xx to the SUBSCRIBE in flight
         answered_retry,   // 423 with a usable Min-Expires
         answered_failed,  // another final response, or Timer F (408)
-        notify_terminated,
+        ended,            // a NOTIFY said terminated, or the subscription ran out
     };
     struct Outcome {  // what came with an Input
         uint16_t code = 0;
@@ -247,7 +251,8 @@ class ProfileSubscriber {
     uint64_t retransmit_interval_ = 0;
     uint64_t give_up_at_ = PUSHCORE_NO_DEADLINE;  // Timer F
     uint64_t refresh_at_ = PUSHCORE_NO_DEADLINE;
-    uint64_t apply_at_ = PUSHCORE_NO_DEADLINE;  // earliest effective-by not yet applied
+    uint64_t expires_at_ = PUSHCORE_NO_DEADLINE;  // the last known end of the subscription
+    uint64_t apply_at_ = PUSHCORE_NO_DEADLINE;    // earliest effective-by not yet applied
 
     std::vector<Pending> pending_;
     std::vector<Profile> profiles_;  // one per content type, the last good one

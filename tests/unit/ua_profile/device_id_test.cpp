@@ -319,6 +319,12 @@ TEST_CASE("ua_profile device id: device and local-network URIs, draft and RFC 60
     CHECK(uri == "sip:MAC%3a00DF1E004CD0@airport.example.net");
     REQUIRE(build_local_network_uri(mac_id("MAC:00DF1E004CD0"), "airport.example.net",
                                     Form::rfc6080, uri, err) == Status::ok);
+    // RFC 6080: the local network's configuration service under "_sipuaconfig.".
+    CHECK(uri ==
+          "sip:urn%3auuid%3a00000000-0000-1000-8000-00df1e004cd0@_sipuaconfig.airport.example.net");
+    // The device URI keeps the host it is given.
+    REQUIRE(build_device_uri(mac_id("MAC:00DF1E004CD0"), "airport.example.net", uri, err,
+                             Form::rfc6080) == Status::ok);
     CHECK(uri == "sip:urn%3auuid%3a00000000-0000-1000-8000-00df1e004cd0@airport.example.net");
 }
 

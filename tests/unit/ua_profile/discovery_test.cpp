@@ -396,7 +396,9 @@ TEST_CASE("ua_profile discovery: both forms write the device user part their way
         c.user_aor = "sip:alice@example.com";
         D d = make(c);
         REQUIRE(d.start() == Status::ok);
-        expect_subscribe(d, std::string("sip:") + kMacUuidUser + "@boston.example.com");
+        // The local-network profile at "_sipuaconfig." + the domain (RFC 6080).
+        expect_subscribe(d,
+                         std::string("sip:") + kMacUuidUser + "@_sipuaconfig.boston.example.com");
         REQUIRE(d.report(D::Outcome::no_response()) == Status::ok);
         std::vector<D::Event> evs = drain(d);
         REQUIRE(evs.size() == 2);

@@ -629,9 +629,13 @@ TEST_CASE("ua_profile notifier: NOTIFY failures end the subscription") {
         REQUIRE(ev.size() == 1);
         CHECK(ev[0].reason == Notifier::EndReason::notify_failed);
         CHECK(ev[0].code == 481);
-        // A second answer to it is unexpected.
+        // A second answer to it within T4 (Timer K) is absorbed; after that it is unexpected.
         Error err;
-        CHECK(feed(n, response_to(out[1], 481), 0, &err) == Status::unexpected_message);
+        CHECK(feed(n, response_to(out[1], 481), 4999, &err) == Status::ok);
+        CHECK(events(n).empty());
+        CHECK(drain(n).empty());
+        CHECK(feed(n, response_to(out[1], 481), 5000, &err) == Status::unexpected_message);
+        CHECK(std::string(err.reason) == "response to no outstanding NOTIFY");
     }
     SUBCASE("no answer within Timer F") {
         REQUIRE(feed(n, over_tcp(subscribe("sip:MAC%3a00DF1E004CD0@example.com")), 0) ==
@@ -954,6 +958,18 @@ TEST_CASE("ua_profile notifier: a NOTIFY over UDP is retransmitted on Timer E (R
         CHECK(drain(n).empty());
         CHECK(n.subscription_count() == 1);
         CHECK(events(n).empty());
+    }
+    SUBCASE("the 200s to the copies are absorbed for T4 (RFC 3261 17.1.2.2 Timer K)") {
+        expect_retransmissions(2);
+        REQUIRE(feed(n, response_to(out[1], 200), 1600) == Status::ok);
+        CHECK(events(n).empty());
+        // The subscriber answered each copy: the later 200s change nothing.
+        CHECK(feed(n, response_to(out[1], 200), 1700) == Status::ok);
+        CHECK(feed(n, response_to(out[1], 200), 6599) == Status::ok);
+        CHECK(n.state_of(id) == Notifier::State::active);
+        CHECK(events(n).empty());
+        CHECK(drain(n).empty());
+        CHECK(feed(n, response_to(out[1], 200), 6600) == Status::unexpected_message);
     }
     SUBCASE("none after a final failure") {
         expect_retransmissions(1);

@@ -863,11 +863,6 @@ TEST_CASE("ua_profile subscriber: every NOTIFY error status") {
         n.event = "ua-profile;effective-by=soon";
         CHECK(deliver(s, notify(sub, n), 400) == Status::syntax);
     }
-    SUBCASE("400 without Subscription-State") {
-        Notify n;
-        n.with_state = false;
-        CHECK(deliver(s, notify(sub, n), 400) == Status::missing_header);
-    }
     SUBCASE("400 for a broken Subscription-State") {
         Notify n;
         n.state = ";expires=1";
@@ -967,31 +962,125 @@ TEST_CASE("ua_profile subscriber: stop() unsubscribes with Expires 0") {
     CHECK(make().stop(0) == Status::invalid_state);
 }
 
-TEST_CASE("ua_profile subscriber: a failed refresh ends the subscription with its code") {
-    for (uint16_t code : {uint16_t{481}, uint16_t{403}, uint16_t{401}}) {
-        CAPTURE(code);
-        Sub s = make();
-        subscribed(s, 0, 3600);
-        s.on_timeout(s.next_deadline());
-        Parsed ref = sent(s);
-        Error err;
-        REQUIRE(s.receive(answer(ref, code).msg, 3000000, err) == Status::ok);
-        Sub::Event ev = event(s);
-        CHECK(ev.type == (code == 401 ? Type::auth_required : Type::failed));
-        CHECK(ev.code == code);
-        CHECK(s.state() == Sub::State::terminated);
-        CHECK(s.next_deadline() == PUSHCORE_NO_DEADLINE);
-        no_output(s);
-    }
-    // No answer to the refresh: 408.
+TEST_CASE("ua_profile subscriber: a refresh answered 481 ends the subscription") {
     Sub s = make();
     subscribed(s, 0, 3600);
     s.on_timeout(s.next_deadline());
-    sent(s);
-    s.on_timeout(s.next_deadline());
+    Parsed ref = sent(s);
+    Error err;
+    REQUIRE(s.receive(answer(ref, 481).msg, 3000000, err) == Status::ok);
     Sub::Event ev = event(s);
     CHECK(ev.type == Type::failed);
+    CHECK(ev.code == 481);
+    CHECK(s.state() == Sub::State::terminated);
+    CHECK(s.next_deadline() == PUSHCORE_NO_DEADLINE);
+    no_output(s);
+}
+
+TEST_CASE(
+    "ua_profile subscriber: any other failed refresh keeps the subscription until its expiry "
+    "(RFC 3265 3.1.4.2)") {
+    for (uint16_t code : {uint16_t{403}, uint16_t{401}, uint16_t{503}}) {
+        CAPTURE(code);
+        Sub s = make();
+        subscribed(s, 0, 3600);  // expires at 3600 s; refresh at 3000 s
+        s.on_timeout(s.next_deadline());
+        Parsed ref = sent(s);
+        Error err;
+        std::string extra =
+            code == 401 ? "WWW-Authenticate: Digest realm=\"r\", nonce=\"n\"\r\n" : "";
+        REQUIRE(s.receive(answer(ref, code, extra).msg, 3000000, err) == Status::ok);
+        Sub::Event ev = event(s);
+        CHECK(ev.type == Type::refresh_failed);
+        CHECK(ev.code == code);
+        CHECK(ev.expires == 600);  // seconds the subscription still has
+        if (code == 401) CHECK(ev.challenge == "Digest realm=\"r\", nonce=\"n\"");
+        CHECK(s.state() == Sub::State::subscribed);
+        // One more try halfway to the expiry.
+        CHECK(s.next_deadline() == 3300000);
+        s.on_timeout(3300000);
+        CHECK(s.state() == Sub::State::refreshing);
+        Parsed again = sent(s);
+        CHECK(header(again, "CSeq") == "3 SUBSCRIBE");
+        CHECK(header(again, "Call-ID") == header(ref, "Call-ID"));
+        REQUIRE(s.receive(answer(again, 200, "Expires: 3600\r\n").msg, 3300000, err) == Status::ok);
+        ev = event(s);
+        CHECK(ev.type == Type::subscribed);
+        CHECK(s.state() == Sub::State::subscribed);
+        CHECK(s.next_deadline() == 3300000 + 3000 * 1000);
+    }
+}
+
+TEST_CASE("ua_profile subscriber: when every refresh fails, the subscription runs out") {
+    Sub s = make();
+    subscribed(s, 0, 3600);  // expires at 3600 s
+    Error err;
+    // Each failed refresh is tried again halfway to the expiry, while a whole transaction
+    // (Timer F, 32 s) fits in that half: at 3000, 3300, 3450, 3525 and 3562.5 s.
+    std::vector<uint64_t> tries;
+    while (s.next_deadline() < 3600000) {
+        uint64_t at = s.next_deadline();
+        s.on_timeout(at);
+        Parsed ref = sent(s);
+        tries.push_back(at);
+        REQUIRE(s.receive(answer(ref, 503).msg, at, err) == Status::ok);
+        Sub::Event ev = event(s);
+        CHECK(ev.type == Type::refresh_failed);
+        CHECK(ev.expires == (3600000 - at) / 1000);
+    }
+    CHECK(tries == std::vector<uint64_t>{3000000, 3300000, 3450000, 3525000, 3562500});
+    CHECK(s.next_deadline() == 3600000);
+    s.on_timeout(3599999);
+    no_event(s);
+    no_output(s);
+    s.on_timeout(3600000);
+    Sub::Event ev = event(s);
+    CHECK(ev.type == Type::terminated);
+    CHECK(ev.reason == "timeout");
+    CHECK(s.state() == Sub::State::terminated);
+    CHECK(s.next_deadline() == PUSHCORE_NO_DEADLINE);
+}
+
+TEST_CASE("ua_profile subscriber: a refresh nobody answers is refresh_failed 408") {
+    Sub s = make();
+    subscribed(s, 0, 3600);
+    s.on_timeout(s.next_deadline());  // 3000 s
+    sent(s);
+    s.on_timeout(3000000 + 32000);  // Timer F (TCP: no retransmissions)
+    Sub::Event ev = event(s);
+    CHECK(ev.type == Type::refresh_failed);
     CHECK(ev.code == 408);
+    CHECK(ev.expires == 568);
+    CHECK(s.state() == Sub::State::subscribed);
+    CHECK(s.next_deadline() == 3032000 + 284000);
+}
+
+TEST_CASE("ua_profile subscriber: stop() during a refresh that fails unsubscribes") {
+    Sub s = make();
+    subscribed(s, 0, 3600);
+    s.on_timeout(s.next_deadline());
+    Parsed ref = sent(s);
+    REQUIRE(s.stop(3000000) == Status::ok);
+    no_output(s);
+    Error err;
+    REQUIRE(s.receive(answer(ref, 503).msg, 3000001, err) == Status::ok);
+    CHECK(event(s).type == Type::refresh_failed);
+    CHECK(s.state() == Sub::State::unsubscribing);
+    CHECK(header(sent(s), "Expires") == "0");
+}
+
+TEST_CASE(
+    "ua_profile subscriber: a NOTIFY without Subscription-State, as in draft 7.12, is active") {
+    Sub s = make();
+    Parsed sub = subscribed(s);
+    Notify n;
+    n.with_state = false;
+    n.content_type = kMultipart;
+    n.body = kDraftBody;
+    CHECK(deliver(s, notify(sub, n), 200) == Status::ok);
+    CHECK(s.sub_state() == Sub::SubState::active);
+    CHECK(s.state() == Sub::State::subscribed);
+    CHECK(event(s).type == Type::fetch);
 }
 
 TEST_CASE("ua_profile subscriber: a retransmission after a refused NOTIFY gets the 200 again") {
