@@ -10,6 +10,7 @@
 #include "pushcore/core/status.hpp"
 #include "pushcore/sip/message.hpp"
 #include "pushcore/ua_profile.h"
+#include "pushcore/ua_profile/content_indirection.hpp"
 #include "pushcore/ua_profile/discovery.hpp"
 #include "pushcore/ua_profile/profile_notifier.hpp"
 #include "pushcore/ua_profile/profile_subscriber.hpp"
@@ -172,9 +173,14 @@ PUSHCORE_API int pushcore_ua_profile_answer_set_str(pushcore_ua_profile_answer* 
                     return PUSHCORE_E_INVALID_ARGUMENT;
                 p.url.assign(v);
                 return PUSHCORE_OK;
-            case PUSHCORE_UA_FIELD_CONTENT_TYPE:
+            case PUSHCORE_UA_FIELD_CONTENT_TYPE: {
+                MediaType mt;
+                Error ignored;
+                if (!v.empty() && parse_media_type(v, mt, ignored) != Status::ok)
+                    return PUSHCORE_E_INVALID_ARGUMENT;
                 p.content_type.assign(v);
                 return PUSHCORE_OK;
+            }
             case PUSHCORE_UA_FIELD_CONTENT_ID:
                 if (v.find_first_of(" <>") != std::string_view::npos)
                     return PUSHCORE_E_INVALID_ARGUMENT;
@@ -264,20 +270,14 @@ PUSHCORE_API int pushcore_ua_notifier_config_set_contact(pushcore_ua_notifier_co
     });
 }
 
-PUSHCORE_API int pushcore_ua_notifier_config_set_via(pushcore_ua_notifier_config* cfg,
-                                                     const char* transport, size_t transport_len,
-                                                     const char* sent_by, size_t sent_by_len) {
+PUSHCORE_API int pushcore_ua_notifier_config_set_sent_by(pushcore_ua_notifier_config* cfg,
+                                                         const char* sent_by, size_t len) {
     if (!cfg) return PUSHCORE_E_INVALID_ARGUMENT;
     return guard([&]() -> int {
-        std::string_view t = view(transport, transport_len);
-        std::string_view s = view(sent_by, sent_by_len);
-        if (!text_ok(transport, transport_len) || t.empty() || has_ctl(t) ||
-            t.find_first_of(" /;") != std::string_view::npos)
-            return refuse(cfg->err, "via: transport must be a token such as UDP");
-        if (!text_ok(sent_by, sent_by_len) || s.empty() || has_ctl(s) ||
+        std::string_view s = view(sent_by, len);
+        if (!text_ok(sent_by, len) || s.empty() || has_ctl(s) ||
             s.find_first_of(" ;,") != std::string_view::npos)
-            return refuse(cfg->err, "via: sent-by must be host[:port]");
-        cfg->config.via_transport.assign(t);
+            return refuse(cfg->err, "sent_by: must be host[:port]");
         cfg->config.via_sent_by.assign(s);
         return PUSHCORE_OK;
     });
@@ -495,6 +495,9 @@ PUSHCORE_API int pushcore_ua_notifier_next_event(pushcore_ua_notifier* n,
             case T::terminated:
                 out.reset(PUSHCORE_EVENT_UA_NOTIFIER_TERMINATED);
                 out.num(PUSHCORE_FIELD_UA_SUBSCRIPTION, e.subscription);
+                out.num(PUSHCORE_FIELD_UA_PROFILE_TYPE,
+                        static_cast<uint64_t>(type_code(e.profile_type)));
+                out.str(PUSHCORE_FIELD_UA_IDENTITY, e.identity);
                 out.num(PUSHCORE_FIELD_UA_END_REASON, static_cast<uint64_t>(end_code(e.reason)));
                 if (e.code) out.num(PUSHCORE_FIELD_CODE, e.code);
                 break;
@@ -511,6 +514,7 @@ PUSHCORE_API int pushcore_ua_notifier_next_event(pushcore_ua_notifier* n,
                 break;
             case T::default_user:
                 out.reset(PUSHCORE_EVENT_UA_NOTIFIER_DEFAULT_USER);
+                out.num(PUSHCORE_FIELD_UA_SUBSCRIPTION, e.subscription);
                 out.str(PUSHCORE_FIELD_UA_IDENTITY, e.identity);
                 out.str(PUSHCORE_FIELD_UA_NETWORK_USER, e.network_user);
                 out.num(PUSHCORE_FIELD_UA_ACCEPTED, e.accepted);

@@ -295,10 +295,12 @@ typedef struct pushcore_ua_profile_answer pushcore_ua_profile_answer;
                                                      VENDOR, MODEL, VERSION, NETWORK_USER, \
                                                      EXPIRES, KNOWN */
 #define PUSHCORE_EVENT_UA_NOTIFIER_REFRESHED 101  /* SUBSCRIPTION, EXPIRES */
-#define PUSHCORE_EVENT_UA_NOTIFIER_TERMINATED 102 /* SUBSCRIPTION, END_REASON, CODE */
+#define PUSHCORE_EVENT_UA_NOTIFIER_TERMINATED \
+    102 /* SUBSCRIPTION, PROFILE_TYPE, IDENTITY, END_REASON, CODE */
 #define PUSHCORE_EVENT_UA_NOTIFIER_ENROLLED 103   /* IDENTITY: an expected device enrolled */
 #define PUSHCORE_EVENT_UA_NOTIFIER_ENROLLMENT_REFUSED 104 /* IDENTITY, REFUSAL */
-#define PUSHCORE_EVENT_UA_NOTIFIER_DEFAULT_USER 105 /* IDENTITY, NETWORK_USER, ACCEPTED (7.6) */
+#define PUSHCORE_EVENT_UA_NOTIFIER_DEFAULT_USER \
+    105 /* SUBSCRIPTION, IDENTITY, NETWORK_USER, ACCEPTED (7.6) */
 
 /* Why a subscription ended. */
 #define PUSHCORE_UA_END_UNSUBSCRIBED 1  /* Expires 0: a one-time fetch, or an unsubscribe */
@@ -329,8 +331,10 @@ typedef int (*pushcore_ua_network_user_fn)(void* ctx, const char* device, size_t
 
 /* Inside a lookup: a text field of the profile (PUSHCORE_UA_FIELD_URL, CONTENT_TYPE,
  * CONTENT_ID, EXPIRATION, HASH). An empty value clears it. Text with control characters,
- * or a hash that is not 40 hex digits, is PUSHCORE_E_INVALID_ARGUMENT. A profile by
- * reference needs URL; an empty CONTENT_ID is derived (7.5). */
+ * a content type that is not a media type (RFC 2045 5.1), or a hash that is not 40 hex
+ * digits, is PUSHCORE_E_INVALID_ARGUMENT. A profile by reference needs URL; an empty
+ * CONTENT_ID is derived (7.5). An inline profile goes only to a subscriber whose Accept
+ * admits its CONTENT_TYPE (default application/octet-stream); others get no body. */
 PUSHCORE_API int pushcore_ua_profile_answer_set_str(pushcore_ua_profile_answer* a, int32_t field,
                                                     const char* value, size_t len);
 /* The size parameter of the external-body. */
@@ -350,10 +354,10 @@ PUSHCORE_API void pushcore_ua_notifier_config_free(pushcore_ua_notifier_config* 
 /* The Contact header value of 200s and NOTIFYs ("<sip:profiles@192.0.2.1:5060>"). */
 PUSHCORE_API int pushcore_ua_notifier_config_set_contact(pushcore_ua_notifier_config* cfg,
                                                          const char* value, size_t len);
-/* Our Via: transport ("UDP", "TCP", "TLS") and sent-by ("host:port"). */
-PUSHCORE_API int pushcore_ua_notifier_config_set_via(pushcore_ua_notifier_config* cfg,
-                                                     const char* transport, size_t transport_len,
-                                                     const char* sent_by, size_t sent_by_len);
+/* Our Via sent-by ("host:port"). A NOTIFY's Via names the transport its SUBSCRIBE came
+ * over (RFC 3261 18.1.1), since it goes back the same way. */
+PUSHCORE_API int pushcore_ua_notifier_config_set_sent_by(pushcore_ua_notifier_config* cfg,
+                                                         const char* sent_by, size_t len);
 /* PUSHCORE_UA_FORM_DRAFT08 (default) or PUSHCORE_UA_FORM_RFC6080. */
 PUSHCORE_API int pushcore_ua_notifier_config_set_form(pushcore_ua_notifier_config* cfg,
                                                       int32_t form);

@@ -22,10 +22,18 @@ constexpr uint64_t kT4 = 5000;  // Timer K: how long a completed NOTIFY absorbs 
 
 // Whether a request came over UDP, as its top Via says (RFC 3261 18.2.1): the NOTIFYs of
 // its subscription go back the same way and are retransmitted (17.1.2.2).
-bool came_over_udp(const sip::Message& m) {
+// The transport a request came over, as its top Via names it (upper case; "UDP" when
+// unreadable: received() already refused a request without a Via).
+std::string via_transport(const sip::Message& m) {
     sip::Via via;
     Error err;
-    return sip::top_via(m, via, err) == Status::ok && text::iequals(via.transport, "UDP");
+    std::string t = "UDP";
+    if (sip::top_via(m, via, err) == Status::ok && !via.transport.empty()) {
+        t.assign(via.transport);
+        for (char& c : t)
+            if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+    }
+    return t;
 }
 
 std::string lower(std::string_view s) {
@@ -94,8 +102,6 @@ Status ProfileNotifier::create(Config config, std::optional<ProfileNotifier>& ou
         return err.fail(Status::invalid_argument, "no random source (set one in the config)", 0);
     if (config.via_sent_by.empty())
         return err.fail(Status::invalid_argument, "via_sent_by is required", 0);
-    if (!text::is_token(config.via_transport))
-        return err.fail(Status::invalid_argument, "via_transport must be a token such as UDP", 0);
     if (config.contact.empty() || config.contact.find_first_of("\r\n") != std::string::npos)
         return err.fail(Status::invalid_argument, "contact must be one header value", 0);
     if (config.min_expires > config.max_expires || config.default_expires == 0 ||
@@ -321,7 +327,8 @@ Status ProfileNotifier::on_subscribe(const sip::Message& m, const Peer& from, ui
     }
     s.remote_cseq = cseq.number;
     s.peer = from;
-    s.unreliable = came_over_udp(m);
+    s.transport = via_transport(m);
+    s.unreliable = s.transport == "UDP";
     s.expires_at = now_ms + uint64_t{expires} * 1000;
 
     const uint64_t id = s.id;
@@ -406,7 +413,10 @@ Status ProfileNotifier::on_refresh(Subscription& s, const sip::Message& m, const
     }
     expires = std::min(expires, config_.max_expires);
     s.peer = from;
-    s.unreliable = came_over_udp(m);  // for the next NOTIFY; one outstanding keeps its own
+    // For the next NOTIFY (RFC 3261 18.1.1: our Via names the transport we send over); one
+    // outstanding keeps its own.
+    s.transport = via_transport(m);
+    s.unreliable = s.transport == "UDP";
     if (const sip::Header* c = m.find(HeaderId::contact)) {
         // RFC 3261 12.2.2: a target refresh request updates the remote target.
         sip::ListIterator it(c->value);
@@ -594,11 +604,16 @@ void ProfileNotifier::send_notify(Subscription& s, bool terminated,
                 else
                     body.clear();
             } else if (!p.body.empty()) {
-                body = p.body;
-                content_type = p.content_type.empty() ? "application/octet-stream" : p.content_type;
-                if (content_type.find_first_of("\r\n") != std::string::npos) {
-                    body.clear();
-                    content_type.clear();
+                // RFC 3265 3.1.2 (RFC 6665 4.1.2.1): a body only of a type Accept allows.
+                // A type that is not a media type is never written (no header injection).
+                std::string_view type = p.content_type;
+                if (type.empty()) type = "application/octet-stream";
+                MediaType mt;
+                Error ignored;
+                if (parse_media_type(type, mt, ignored) == Status::ok &&
+                    (!s.accept_given || accepts(s.accept, mt.type, mt.subtype))) {
+                    body = p.body;
+                    content_type.assign(type);
                 }
             }
         }
@@ -637,8 +652,7 @@ void ProfileNotifier::send_notify(Subscription& s, bool terminated,
     q.branch = branch;
     sip::MessageWriter w(q.out.bytes);
     w.request("NOTIFY", s.remote_target);
-    w.header("Via",
-             "SIP/2.0/" + config_.via_transport + " " + config_.via_sent_by + ";branch=" + branch);
+    w.header("Via", "SIP/2.0/" + s.transport + " " + config_.via_sent_by + ";branch=" + branch);
     w.header("Max-Forwards", "70");
     w.header("From", s.local_uri);
     w.header("To", s.remote_uri);

@@ -86,6 +86,8 @@ static int lookup(void* ctx, int32_t type, const char* identity, size_t len,
           PUSHCORE_E_INVALID_ARGUMENT);
     CHECK(pushcore_ua_profile_answer_set_str(a, PUSHCORE_UA_FIELD_CONTENT_TYPE, "a\r\nb", 4) ==
           PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_profile_answer_set_str(a, PUSHCORE_UA_FIELD_CONTENT_TYPE, "text", 4) ==
+          PUSHCORE_E_INVALID_ARGUMENT); /* not a media type */
     CHECK(pushcore_ua_profile_answer_set_str(a, PUSHCORE_UA_FIELD_CONTENT_ID, "<x>", 3) ==
           PUSHCORE_E_INVALID_ARGUMENT);
     CHECK(pushcore_ua_profile_answer_set_str(a, 42, "x", 1) == PUSHCORE_E_INVALID_ARGUMENT);
@@ -137,7 +139,7 @@ static pushcore_ua_notifier* make_notifier(unsigned* rnd) {
     pushcore_ua_notifier* n = NULL;
     CHECK(pushcore_ua_notifier_config_new(&cfg) == 0);
     CHECK(pushcore_ua_notifier_config_set_contact(cfg, "<sip:profiles@192.168.0.3>", 26) == 0);
-    CHECK(pushcore_ua_notifier_config_set_via(cfg, "TCP", 3, "192.168.0.3", 11) == 0);
+    CHECK(pushcore_ua_notifier_config_set_sent_by(cfg, "192.168.0.3", 11) == 0);
     CHECK(pushcore_ua_notifier_config_set_form(cfg, PUSHCORE_UA_FORM_DRAFT08) == 0);
     CHECK(pushcore_ua_notifier_config_set_random(cfg, counter_random, rnd) == 0);
     CHECK(pushcore_ua_notifier_config_set_lookup(cfg, lookup, NULL) == 0);
@@ -267,6 +269,10 @@ static void test_draft_exchange(void) {
     CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_UA_END_REASON, &v) == 1 &&
           v == PUSHCORE_UA_END_NOTIFY_FAILED);
     CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_CODE, &v) == 1 && v == 481);
+    CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_UA_PROFILE_TYPE, &v) == 1 &&
+          v == PUSHCORE_UA_PROFILE_DEVICE);
+    CHECK(pushcore_event_str(ev, PUSHCORE_FIELD_UA_IDENTITY, &s, &slen) == 1 &&
+          strcmp(s, "MAC:FF00000036C5") == 0);
     CHECK(pushcore_ua_notifier_subscription_count(n) == 0);
     CHECK(pushcore_ua_notifier_next_deadline(n) == PUSHCORE_NO_DEADLINE ||
           pushcore_ua_notifier_on_timeout(n, pushcore_ua_notifier_next_deadline(n)) == 0);
@@ -364,17 +370,15 @@ static void test_notifier_errors(void) {
           strcmp(reason, "contact: empty or control characters") == 0);
     CHECK(pushcore_ua_notifier_config_set_contact(cfg, "<sip:a\r\n>", 9) ==
           PUSHCORE_E_INVALID_ARGUMENT);
-    CHECK(pushcore_ua_notifier_config_set_via(NULL, "UDP", 3, "h", 1) ==
-          PUSHCORE_E_INVALID_ARGUMENT);
-    CHECK(pushcore_ua_notifier_config_set_via(cfg, "U DP", 4, "h", 1) ==
-          PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_config_set_sent_by(NULL, "h", 1) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_config_set_sent_by(cfg, "h h", 3) == PUSHCORE_E_INVALID_ARGUMENT);
     CHECK(pushcore_ua_notifier_config_last_error(cfg, &reason, NULL) ==
               PUSHCORE_E_INVALID_ARGUMENT &&
-          strcmp(reason, "via: transport must be a token such as UDP") == 0);
-    CHECK(pushcore_ua_notifier_config_set_via(cfg, "UDP", 3, "", 0) == PUSHCORE_E_INVALID_ARGUMENT);
+          strcmp(reason, "sent_by: must be host[:port]") == 0);
+    CHECK(pushcore_ua_notifier_config_set_sent_by(cfg, "", 0) == PUSHCORE_E_INVALID_ARGUMENT);
     CHECK(pushcore_ua_notifier_config_last_error(cfg, &reason, NULL) ==
               PUSHCORE_E_INVALID_ARGUMENT &&
-          strcmp(reason, "via: sent-by must be host[:port]") == 0);
+          strcmp(reason, "sent_by: must be host[:port]") == 0);
     CHECK(pushcore_ua_notifier_config_set_form(NULL, 0) == PUSHCORE_E_INVALID_ARGUMENT);
     CHECK(pushcore_ua_notifier_config_set_form(cfg, 7) == PUSHCORE_E_INVALID_ARGUMENT);
     CHECK(pushcore_ua_notifier_config_set_form(cfg, PUSHCORE_UA_FORM_RFC6080) == 0);

@@ -730,8 +730,8 @@ class _NetworkUserPolicy(_common.Callback):
 class UaNotifier(_common.Timers, _Handle, release="close", released="closed"):
     """The ua-profile notifier, a profile delivery server (draft 7.4-7.7, 8.2, 10.4). Every
     keyword maps to a setter of pushcore_ua_notifier_config; omitted ones keep the
-    library's default: contact, via_transport + via_sent_by, form (a Form),
-    accept_unknown, accept_application, accept_unknown_dialog, max_subscriptions,
+    library's default: contact, via_sent_by (the Via transport is the SUBSCRIBE's), form
+    (a Form), accept_unknown, accept_application, accept_unknown_dialog, max_subscriptions,
     max_expected_devices, default_expires, min_expires, max_expires, notify_timeout_ms,
     random(n) -> n bytes, lookup(profile_type, identity, query) -> Profile or None,
     network_user_policy(device, network_user) -> bool."""
@@ -752,7 +752,7 @@ class UaNotifier(_common.Timers, _Handle, release="close", released="closed"):
                  ("max_expires", _abi.UA_NOTIFIER_MAX_EXPIRES),
                  ("notify_timeout_ms", _abi.UA_NOTIFIER_NOTIFY_TIMEOUT_MS))
 
-    def __init__(self, *, contact=None, via_transport=None, via_sent_by=None, form=None,
+    def __init__(self, *, contact=None, via_sent_by=None, form=None,
                  random=None, lookup=None, network_user_policy=None, **numbers):
         unknown = set(numbers) - {name for name, _ in self._U64_KEYS}
         if unknown:
@@ -769,12 +769,10 @@ class UaNotifier(_common.Timers, _Handle, release="close", released="closed"):
             if contact is not None:
                 check(lib.pushcore_ua_notifier_config_set_contact(cfg, *_arg("contact", contact)),
                       "pushcore_ua_notifier_config_set_contact", f"contact={contact!r}")
-            if via_transport is not None or via_sent_by is not None:
-                transport = "UDP" if via_transport is None else via_transport
-                check(lib.pushcore_ua_notifier_config_set_via(
-                    cfg, *_arg("via_transport", transport), *_arg("via_sent_by", via_sent_by)),
-                    "pushcore_ua_notifier_config_set_via",
-                    f"via_transport={transport!r}, via_sent_by={via_sent_by!r}")
+            if via_sent_by is not None:
+                check(lib.pushcore_ua_notifier_config_set_sent_by(
+                    cfg, *_arg("via_sent_by", via_sent_by)),
+                    "pushcore_ua_notifier_config_set_sent_by", f"via_sent_by={via_sent_by!r}")
             if form is not None:
                 check(lib.pushcore_ua_notifier_config_set_form(cfg, _enum(Form, "form", form)),
                       "pushcore_ua_notifier_config_set_form", f"form={form!r}")

@@ -58,7 +58,7 @@ class NotifierTest(unittest.TestCase):
             return None
         counter = iter(range(1, 1 << 30))
         kw.setdefault("random", lambda n: bytes(next(counter) % 256 for _ in range(n)))
-        return ua.UaNotifier(contact="<sip:profiles@192.168.0.3>", via_transport="TCP",
+        return ua.UaNotifier(contact="<sip:profiles@192.168.0.3>",
                              via_sent_by="192.168.0.3", lookup=lookup, **kw)
 
     def test_draft_exchange(self):
@@ -296,6 +296,23 @@ class SubscriberTest(unittest.TestCase):
         s.receive(notify_in(sub, 1, "multipart/mixed;boundary=b1", content))
         with self.assertRaises(KeyError):
             s.on_fetched("p3@x", b"data")
+
+    def test_refresh_failed_keeps_the_subscription_until_it_runs_out(self):
+        s = self.make()
+        s.start(now_ms=0)
+        (sub,) = s.outputs()
+        s.receive(ok_to(sub, expires=3600), now_ms=0)
+        s.events()
+        self.assertEqual(s.next_deadline, 3000 * 1000)  # 600 s (the margin) early
+        s.on_timeout(3000 * 1000)
+        (refresh,) = s.outputs()
+        busy = ok_to(refresh).replace(b"SIP/2.0 200 OK", b"SIP/2.0 503 Busy")
+        s.receive(busy, now_ms=3000 * 1000)
+        (failed,) = s.events()
+        self.assertEqual(failed.type, ua.MachineEventType.SUBSCRIBER_REFRESH_FAILED)
+        self.assertEqual((failed.code, failed.expires), (503, 600))
+        self.assertEqual(s.state, ua.SubscriberState.SUBSCRIBED)
+        self.assertEqual(s.next_deadline, 3300 * 1000)  # tried again halfway
 
     def test_errors(self):
         with self.assertRaises(TypeError):

@@ -79,8 +79,8 @@ class ProfileNotifier {
     struct Config {
         Form form = Form::draft08;
         std::string contact = "<sip:profiles@127.0.0.1:5060>";  // Contact of 200 and NOTIFY
+        // Via sent-by of NOTIFYs; their transport is the one the SUBSCRIBE came over.
         std::string via_sent_by = "127.0.0.1:5060";
-        std::string via_transport = "UDP";
         bool accept_unknown = true;  // 7.6 RECOMMENDS accepting unknown users and devices
         // RFC 6080 dropped profile-type=application; deployed phones still send it.
         bool accept_application = true;
@@ -232,6 +232,7 @@ class ProfileNotifier {
         uint64_t notify_deadline = 0;
         // RFC 3261 17.1.2.2 Timer E, when the subscription's transport is UDP: the NOTIFY
         // as sent, and when it goes again.
+        std::string transport = "UDP";  // the SUBSCRIBE's Via transport, upper case
         bool unreliable = false;
         Output notify_copy;
         uint64_t retransmit_at = UINT64_MAX;  // PUSHCORE_NO_DEADLINE: none

@@ -178,7 +178,8 @@ TEST_CASE("ua_profile notifier: the draft's 7.12 SUBSCRIBE gets 200 and a 7.12-s
     CHECK(header(notify, "Subscription-State") == "active;expires=86400");
     CHECK(header(notify, "MIME-Version") == "1.0");
     CHECK(header(notify, "Content-Type").rfind("multipart/mixed;boundary=", 0) == 0);
-    CHECK(header(notify, "Via").rfind("SIP/2.0/UDP 192.168.0.3;branch=z9hG4bK", 0) == 0);
+    // The Via names the transport the SUBSCRIBE came over (TCP in 7.12).
+    CHECK(header(notify, "Via").rfind("SIP/2.0/TCP 192.168.0.3;branch=z9hG4bK", 0) == 0);
 
     BodyForm form;
     auto parts = body_of(notify, &form);
@@ -236,6 +237,62 @@ TEST_CASE("ua_profile notifier: Accept without message/external-body gets the pr
     CHECK(header(out[1], "Content-Type") == "application/x-z100-device-profile");
     CHECK(out[1]->body == "<device-profile/>");
     CHECK(header(out[1], "MIME-Version").empty());
+}
+
+TEST_CASE("ua_profile notifier: an inline profile of a type Accept does not list is not sent") {
+    Store store;
+    Notifier::Profile p = device_profile();
+    p.url.clear();  // inline only
+    store.profiles["device MAC:00DF1E004CD0"] = p;
+    Notifier n = make(config(store));
+    // RFC 3265 3.1.2: Accept bounds the bodies of every NOTIFY; 7.7 allows none.
+    REQUIRE(feed(n, subscribe("sip:MAC%3a00DF1E004CD0@example.com",
+                              "Accept: application/xml, message/external-body\r\n")) == Status::ok);
+    auto out = drain(n);
+    REQUIRE(out.size() == 2);
+    CHECK(header(out[1], "Content-Type").empty());
+    CHECK(out[1]->body.empty());
+    // A wildcard admits it.
+    REQUIRE(
+        feed(n, subscribe("sip:MAC%3a00DF1E004CD0@example.com", "Accept: application/*\r\n", "3600",
+                          "ua-profile;profile-type=device;vendor=\"a\";model=\"b\";"
+                          "version=\"c\"",
+                          1, "", "c2")) == Status::ok);
+    out = drain(n);
+    REQUIRE(out.size() == 2);
+    CHECK(out[1]->body == "<device-profile/>");
+}
+
+TEST_CASE("ua_profile notifier: a content type that is not a media type is never written") {
+    Store store;
+    Notifier::Profile p = device_profile();
+    p.url.clear();
+    p.content_type = "text/plain\r\nX-Injected: 1";
+    store.profiles["device MAC:00DF1E004CD0"] = p;
+    Notifier n = make(config(store));
+    REQUIRE(feed(n, subscribe("sip:MAC%3a00DF1E004CD0@example.com")) == Status::ok);
+    auto out = drain(n);
+    REQUIRE(out.size() == 2);
+    CHECK(out[1].text->find("X-Injected") == std::string::npos);
+    CHECK(out[1]->body.empty());
+}
+
+TEST_CASE("ua_profile notifier: a NOTIFY's Via names its SUBSCRIBE's transport") {
+    Store store;
+    Notifier n = make(config(store));
+    REQUIRE(feed(n, subscribe("sip:MAC%3a00DF1E004CD0@example.com")) == Status::ok);  // UDP
+    auto out = drain(n);
+    REQUIRE(out.size() == 2);
+    CHECK(header(out[1], "Via").rfind("SIP/2.0/UDP 192.168.0.3;branch=z9hG4bK", 0) == 0);
+    std::string tls = subscribe("sip:MAC%3a00DF1E004CD0@example.com", "", "3600",
+                                "ua-profile;profile-type=device;vendor=\"a\";model=\"b\";"
+                                "version=\"c\"",
+                                1, "", "c2");
+    tls.replace(tls.find("SIP/2.0/UDP"), 11, "SIP/2.0/tls");
+    REQUIRE(feed(n, tls) == Status::ok);
+    out = drain(n);
+    REQUIRE(out.size() == 2);
+    CHECK(header(out[1], "Via").rfind("SIP/2.0/TLS 192.168.0.3;branch=z9hG4bK", 0) == 0);
 }
 
 TEST_CASE("ua_profile notifier: plug-and-play SUBSCRIBE (Expires 0, application/url, MAC:)") {
