@@ -91,6 +91,8 @@ int32_t end_code(ProfileNotifier::EndReason r) {
             return PUSHCORE_UA_END_TIMEOUT;
         case ProfileNotifier::EndReason::notify_failed:
             return PUSHCORE_UA_END_NOTIFY_FAILED;
+        case ProfileNotifier::EndReason::by_host:
+            return PUSHCORE_UA_END_BY_HOST;
         case ProfileNotifier::EndReason::no_response:
             break;
     }
@@ -441,6 +443,27 @@ PUSHCORE_API int pushcore_ua_notifier_profile_changed(pushcore_ua_notifier* n, i
         if (has_effective_by) eff = effective_by;
         size_t count = n->notifier->profile_changed(*t, view(identity, len), eff, now_ms);
         return static_cast<int>(count > INT32_MAX ? INT32_MAX : count);
+    });
+}
+
+PUSHCORE_API int pushcore_ua_notifier_terminate(pushcore_ua_notifier* n, uint64_t subscription,
+                                                int32_t why, uint32_t retry_after,
+                                                uint64_t now_ms) {
+    if (!n) return PUSHCORE_E_INVALID_ARGUMENT;
+    return run(n->err, [&]() -> int {
+        using Why = ProfileNotifier::Termination;
+        static constexpr Why kWhy[] = {Why::deactivated, Why::probation, Why::rejected, Why::giveup,
+                                       Why::noresource};
+        if (why < PUSHCORE_UA_TERMINATE_DEACTIVATED || why > PUSHCORE_UA_TERMINATE_NORESOURCE)
+            return status(n->err.fail(Status::invalid_argument,
+                                      "why: not a PUSHCORE_UA_TERMINATE_* value", 0));
+        std::optional<uint32_t> retry;
+        if (retry_after != 0) retry = retry_after;
+        Status st = n->notifier->terminate(subscription, kWhy[why - 1], retry, now_ms);
+        if (st == Status::not_found) return status(n->err.fail(st, "no such subscription", 0));
+        if (st == Status::invalid_state)
+            return status(n->err.fail(st, "the subscription is already ending", 0));
+        return status(st);
     });
 }
 

@@ -307,6 +307,14 @@ typedef struct pushcore_ua_profile_answer pushcore_ua_profile_answer;
 #define PUSHCORE_UA_END_TIMEOUT 2       /* it expired */
 #define PUSHCORE_UA_END_NOTIFY_FAILED 3 /* a NOTIFY was answered 481, 408, ... (CODE) */
 #define PUSHCORE_UA_END_NO_RESPONSE 4   /* no answer to a NOTIFY, or output_failed */
+#define PUSHCORE_UA_END_BY_HOST 5       /* pushcore_ua_notifier_terminate */
+
+/* Why the host ends a subscription: the reason of the terminated NOTIFY (RFC 6665 4.1.3). */
+#define PUSHCORE_UA_TERMINATE_DEACTIVATED 1 /* subscribe again at once */
+#define PUSHCORE_UA_TERMINATE_PROBATION 2   /* subscribe again later (retry-after) */
+#define PUSHCORE_UA_TERMINATE_REJECTED 3    /* not allowed: do not subscribe again */
+#define PUSHCORE_UA_TERMINATE_GIVEUP 4      /* authorization timed out; may retry */
+#define PUSHCORE_UA_TERMINATE_NORESOURCE 5  /* no such profile any more */
 
 /* Why an expected device was refused enrollment (10.4). */
 #define PUSHCORE_UA_REFUSAL_TOO_EARLY 1
@@ -403,6 +411,14 @@ PUSHCORE_API int pushcore_ua_notifier_profile_changed(pushcore_ua_notifier* n, i
                                                       const char* identity, size_t len,
                                                       int32_t has_effective_by,
                                                       uint32_t effective_by, uint64_t now_ms);
+/* Ends a subscription from the host's side (a device out of service, a shutdown): the
+ * terminated NOTIFY with reason `why` (PUSHCORE_UA_TERMINATE_*) and, when retry_after is
+ * not 0, retry-after; the TERMINATED event (END_BY_HOST) follows its answer.
+ * PUSHCORE_E_NOT_FOUND for no such subscription, PUSHCORE_E_INVALID_STATE when it is
+ * already ending. */
+PUSHCORE_API int pushcore_ua_notifier_terminate(pushcore_ua_notifier* n, uint64_t subscription,
+                                                int32_t why, uint32_t retry_after,
+                                                uint64_t now_ms);
 /* 1 and the next message to send, with where to: the flow (0: none) and the address (host
  * NUL-terminated). All borrowed until the next call on n. 0 when none. */
 PUSHCORE_API int pushcore_ua_notifier_next_output(pushcore_ua_notifier* n, const uint8_t** data,

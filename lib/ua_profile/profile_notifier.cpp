@@ -76,6 +76,22 @@ bool accepts(std::string_view list, std::string_view type, std::string_view subt
     return false;
 }
 
+std::string_view termination_name(ProfileNotifier::Termination t) {
+    switch (t) {
+        case ProfileNotifier::Termination::deactivated:
+            return "deactivated";
+        case ProfileNotifier::Termination::probation:
+            return "probation";
+        case ProfileNotifier::Termination::rejected:
+            return "rejected";
+        case ProfileNotifier::Termination::giveup:
+            return "giveup";
+        case ProfileNotifier::Termination::noresource:
+            break;
+    }
+    return "noresource";
+}
+
 // "user@host" of a SIP URI: the user unescaped, the host lower-cased; "host" without user.
 std::string user_at_host(const sip::Uri& uri) {
     std::string key;
@@ -640,7 +656,12 @@ void ProfileNotifier::send_notify(Subscription& s, bool terminated,
     append_event(event_value, ev);
     std::string state;
     if (terminated) {
-        state = "terminated;reason=timeout";
+        // RFC 6665 4.1.3: "timeout" for an unsubscribe or expiry; the host's reason else.
+        state = "terminated;reason=";
+        state += s.end_reason == EndReason::by_host ? termination_name(s.termination)
+                                                    : std::string_view("timeout");
+        if (s.end_reason == EndReason::by_host && s.retry_after)
+            state += ";retry-after=" + std::to_string(*s.retry_after);
     } else {
         uint64_t left = s.expires_at > now_ms ? (s.expires_at - now_ms + 999) / 1000 : 0;
         state = "active;expires=" + std::to_string(left);
@@ -704,6 +725,18 @@ void ProfileNotifier::remove(uint64_t id, EndReason reason, uint16_t code) {
     e.code = code;
     events_.push_back(std::move(e));
     subs_.erase(it);
+}
+
+Status ProfileNotifier::terminate(uint64_t subscription, Termination why,
+                                  std::optional<uint32_t> retry_after, uint64_t now_ms) {
+    auto it = subs_.find(subscription);
+    if (it == subs_.end()) return Status::not_found;
+    Subscription& s = it->second;
+    if (s.state == State::terminating || s.pending_end) return Status::invalid_state;
+    s.termination = why;
+    s.retry_after = retry_after;
+    decide(s, Input::end, now_ms, std::nullopt, EndReason::by_host);
+    return Status::ok;
 }
 
 size_t ProfileNotifier::profile_changed(ProfileType type, std::string_view identity,

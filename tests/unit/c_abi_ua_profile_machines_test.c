@@ -274,6 +274,14 @@ static void test_draft_exchange(void) {
     CHECK(pushcore_event_str(ev, PUSHCORE_FIELD_UA_IDENTITY, &s, &slen) == 1 &&
           strcmp(s, "MAC:FF00000036C5") == 0);
     CHECK(pushcore_ua_notifier_subscription_count(n) == 0);
+    /* terminate: an unknown subscription, a bad reason. */
+    CHECK(pushcore_ua_notifier_terminate(n, sub, PUSHCORE_UA_TERMINATE_REJECTED, 0, 2200) ==
+          PUSHCORE_E_NOT_FOUND);
+    CHECK(pushcore_ua_notifier_last_error(n, &s, NULL) == PUSHCORE_E_NOT_FOUND &&
+          strcmp(s, "no such subscription") == 0);
+    CHECK(pushcore_ua_notifier_terminate(n, sub, 0, 0, 2200) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_terminate(n, sub, 6, 0, 2200) == PUSHCORE_E_INVALID_ARGUMENT);
+    CHECK(pushcore_ua_notifier_terminate(NULL, sub, 1, 0, 2200) == PUSHCORE_E_INVALID_ARGUMENT);
     CHECK(pushcore_ua_notifier_next_deadline(n) == PUSHCORE_NO_DEADLINE ||
           pushcore_ua_notifier_on_timeout(n, pushcore_ua_notifier_next_deadline(n)) == 0);
     pushcore_ua_notifier_free(n);

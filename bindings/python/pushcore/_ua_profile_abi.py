@@ -128,6 +128,12 @@ UA_END_UNSUBSCRIBED = 1
 UA_END_TIMEOUT = 2
 UA_END_NOTIFY_FAILED = 3
 UA_END_NO_RESPONSE = 4
+UA_END_BY_HOST = 5
+UA_TERMINATE_DEACTIVATED = 1
+UA_TERMINATE_PROBATION = 2
+UA_TERMINATE_REJECTED = 3
+UA_TERMINATE_GIVEUP = 4
+UA_TERMINATE_NORESOURCE = 5
 UA_REFUSAL_TOO_EARLY = 1
 UA_REFUSAL_TOO_LATE = 2
 UA_SUB_ACTIVE = 1
@@ -381,6 +387,8 @@ SIGNATURES = [
     ("pushcore_ua_notifier_profile_changed", "int",
      ["pushcore_ua_notifier*", "int32_t", "const char*", "size_t", "int32_t", "uint32_t",
       "uint64_t"]),
+    ("pushcore_ua_notifier_terminate", "int",
+     ["pushcore_ua_notifier*", "uint64_t", "int32_t", "uint32_t", "uint64_t"]),
     ("pushcore_ua_notifier_next_output", "int",
      ["pushcore_ua_notifier*", "const uint8_t**", "size_t*", "uint64_t*", "const char**",
       "uint16_t*"]),

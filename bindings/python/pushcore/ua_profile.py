@@ -536,6 +536,16 @@ class EndReason(enum.IntEnum):
     TIMEOUT = _abi.UA_END_TIMEOUT
     NOTIFY_FAILED = _abi.UA_END_NOTIFY_FAILED
     NO_RESPONSE = _abi.UA_END_NO_RESPONSE
+    BY_HOST = _abi.UA_END_BY_HOST
+
+
+class Termination(enum.IntEnum):
+    """Why the host ends a subscription (RFC 6665 4.1.3 reasons)."""
+    DEACTIVATED = _abi.UA_TERMINATE_DEACTIVATED
+    PROBATION = _abi.UA_TERMINATE_PROBATION
+    REJECTED = _abi.UA_TERMINATE_REJECTED
+    GIVEUP = _abi.UA_TERMINATE_GIVEUP
+    NORESOURCE = _abi.UA_TERMINATE_NORESOURCE
 
 
 class Refusal(enum.IntEnum):
@@ -824,6 +834,14 @@ class UaNotifier(_common.Timers, _Handle, release="close", released="closed"):
             *_arg("identity", identity), 0 if effective_by is None else 1,
             _common.uint("effective_by", effective_by or 0, 32), self._now(now_ms)),
             "pushcore_ua_notifier_profile_changed")
+
+    def terminate(self, subscription: int, why, retry_after=None, now_ms: int = 0) -> None:
+        """Ends a subscription from the host's side: the terminated NOTIFY with `why` (a
+        Termination) and retry-after when given (seconds, not 0)."""
+        self._check(lib.pushcore_ua_notifier_terminate(
+            self._h(), _common.uint("subscription", subscription, 64),
+            _enum(Termination, "why", why), _common.uint("retry_after", retry_after or 0, 32),
+            self._now(now_ms)), "pushcore_ua_notifier_terminate")
 
     def next_output(self):
         """The next message to send as Output(data, flow, host, port), or None."""

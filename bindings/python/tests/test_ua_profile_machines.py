@@ -96,6 +96,28 @@ class NotifierTest(unittest.TestCase):
         n.close()
         self.assertTrue(n.closed)
 
+    def test_terminate_by_the_host(self):
+        n = self.make()
+        n.receive(KDRAFT, flow=7, host="10.1.1.44", port=5060, now_ms=1000)
+        _, notify = n.outputs()
+        (ev,) = n.events()
+        n.receive(answer(notify.data, 200), flow=7, host="10.1.1.44", port=5060, now_ms=1100)
+        n.terminate(ev.subscription, ua.Termination.DEACTIVATED, now_ms=1200)
+        (fin,) = n.outputs()
+        self.assertEqual(header(fin.data, "Subscription-State"), "terminated;reason=deactivated")
+        with self.assertRaises(ua.UaProfileError) as cm:
+            n.terminate(ev.subscription, ua.Termination.REJECTED)
+        self.assertEqual(cm.exception.name, "PUSHCORE_E_INVALID_STATE")
+        n.receive(answer(fin.data, 200), flow=7, host="10.1.1.44", port=5060, now_ms=1300)
+        (end,) = n.events()
+        self.assertEqual((end.end_reason, end.identity, end.profile_type),
+                         (ua.EndReason.BY_HOST, "MAC:FF00000036C5", ua.ProfileType.DEVICE))
+        with self.assertRaises(ua.UaProfileError) as cm:
+            n.terminate(ev.subscription, ua.Termination.REJECTED)
+        self.assertEqual(cm.exception.name, "PUSHCORE_E_NOT_FOUND")
+        with self.assertRaises(pushcore.PushcoreError):
+            n.terminate(ev.subscription, 42)
+
     def test_plug_and_play_and_enrollment(self):
         n = self.make()
         n.add_expected("ff:00:00:00:36:c5", 0, 5000)

@@ -117,6 +117,17 @@ class ProfileNotifier {
         timeout,        // the subscription expired
         notify_failed,  // the NOTIFY was answered 481 (or 408, 404, ...): `code`
         no_response,    // no answer to a NOTIFY within notify_timeout_ms, or output_failed
+        by_host,        // terminate()
+    };
+
+    // Why the host ends a subscription: the Subscription-State reason of its last NOTIFY
+    // (RFC 6665 4.1.3; "timeout" and "invariant" are the notifier's own).
+    enum class Termination : uint8_t {
+        deactivated,  // the subscriber should subscribe again at once
+        probation,    // ... again later (retry_after)
+        rejected,     // no longer allowed: do not subscribe again
+        giveup,       // could not authorize in time; may retry (retry_after)
+        noresource,   // the profile no longer exists: do not subscribe again
     };
 
     enum class Refusal : uint8_t { too_early, too_late };
@@ -169,6 +180,13 @@ class ProfileNotifier {
     // will be, once their outstanding NOTIFY is answered).
     size_t profile_changed(ProfileType type, std::string_view identity,
                            std::optional<uint32_t> effective_by, uint64_t now_ms);
+
+    // Ends a subscription from the host's side (a device taken out of service, a
+    // shutdown): the terminated NOTIFY with `why` and, when given, retry-after; the
+    // terminated event (EndReason::by_host) follows its answer. Status::not_found for no
+    // such subscription, invalid_state when it is already ending.
+    Status terminate(uint64_t subscription, Termination why, std::optional<uint32_t> retry_after,
+                     uint64_t now_ms);
 
     bool next_output(Output& out);
     // The host could not send the output next_output() gave last: a NOTIFY that cannot
@@ -241,6 +259,8 @@ class ProfileNotifier {
         std::optional<uint32_t> pending_effective_by;
         std::optional<EndReason> pending_end;
         EndReason end_reason = EndReason::timeout;
+        Termination termination = Termination::deactivated;  // with EndReason::by_host
+        std::optional<uint32_t> retry_after;
         bool final_with_body = false;  // a one-time fetch carries the profile
     };
 

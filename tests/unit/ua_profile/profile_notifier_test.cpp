@@ -673,6 +673,50 @@ TEST_CASE("ua_profile notifier: unsubscribe in the dialog sends a terminated NOT
     CHECK(n.subscription_count() == 0);
 }
 
+TEST_CASE("ua_profile notifier: the host ends a subscription with an RFC 6665 reason") {
+    Store store;
+    store.profiles["device MAC:00DF1E004CD0"] = device_profile();
+    Notifier n = make(config(store));
+    REQUIRE(feed(n, subscribe("sip:MAC%3a00DF1E004CD0@example.com")) == Status::ok);
+    auto out = drain(n);
+    uint64_t id = events(n).at(0).subscription;
+    CHECK(n.terminate(id + 1, Notifier::Termination::rejected, std::nullopt, 0) ==
+          Status::not_found);
+
+    // The first NOTIFY is still unanswered: the terminated one waits for its answer.
+    REQUIRE(n.terminate(id, Notifier::Termination::probation, 600, 10) == Status::ok);
+    CHECK(drain(n).empty());
+    CHECK(n.terminate(id, Notifier::Termination::rejected, std::nullopt, 10) ==
+          Status::invalid_state);
+    REQUIRE(feed(n, response_to(out[1], 200), 20) == Status::ok);
+    auto fin = drain(n);
+    REQUIRE(fin.size() == 1);
+    CHECK(header(fin[0], "Subscription-State") == "terminated;reason=probation;retry-after=600");
+    CHECK(fin[0]->body.empty());  // a terminated NOTIFY of a live subscription carries none
+    CHECK(n.state_of(id) == Notifier::State::terminating);
+    CHECK(events(n).empty());
+    REQUIRE(feed(n, response_to(fin[0], 200), 30) == Status::ok);
+    auto ev = events(n);
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].type == Event::Type::terminated);
+    CHECK(ev[0].reason == Notifier::EndReason::by_host);
+    CHECK(ev[0].identity == "MAC:00DF1E004CD0");
+    CHECK(n.subscription_count() == 0);
+
+    // Without retry-after, from an active subscription: at once.
+    REQUIRE(feed(n, subscribe("sip:MAC%3a00DF1E004CD0@example.com", "", "3600",
+                              "ua-profile;profile-type=device;vendor=\"a\";model=\"b\";"
+                              "version=\"c\"",
+                              1, "", "c2")) == Status::ok);
+    out = drain(n);
+    id = events(n).at(0).subscription;
+    REQUIRE(feed(n, response_to(out[1], 200), 40) == Status::ok);
+    REQUIRE(n.terminate(id, Notifier::Termination::noresource, std::nullopt, 50) == Status::ok);
+    fin = drain(n);
+    REQUIRE(fin.size() == 1);
+    CHECK(header(fin[0], "Subscription-State") == "terminated;reason=noresource");
+}
+
 TEST_CASE("ua_profile notifier: NOTIFY failures end the subscription") {
     Store store;
     Notifier n = make(config(store));
