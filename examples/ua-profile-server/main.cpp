@@ -900,11 +900,17 @@ class Server {
                     case PUSHCORE_UA_END_NO_RESPONSE:
                         why = "no-response";
                         break;
+                    case PUSHCORE_UA_END_BY_HOST:
+                        why = "by-host";
+                        break;
                     default:
                         why =
                             "reason " + std::to_string(u64_field(ev, PUSHCORE_FIELD_UA_END_REASON));
                 }
-                example::say("terminated: #%" PRIu64 " %s\n", id, why.c_str());
+                const char* type =
+                    type_name(static_cast<int32_t>(u64_field(ev, PUSHCORE_FIELD_UA_PROFILE_TYPE)));
+                example::say("terminated: #%" PRIu64 " %s %s %s\n", id, type ? type : "other",
+                             or_dash(str_field(ev, PUSHCORE_FIELD_UA_IDENTITY)), why.c_str());
                 break;
             }
             case PUSHCORE_EVENT_UA_NOTIFIER_ENROLLED:
