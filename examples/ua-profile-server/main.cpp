@@ -41,7 +41,8 @@
 //   listening: sip udp+tcp 127.0.0.1:5060, http 127.0.0.1:8080, profiles DIR
 // then one line per SIP message in (<-) and out (->), per notifier event, per profile
 // change and per HTTP request, on stdout (prefixed with "TEXT | " given --label TEXT).
-// SIGINT and SIGTERM stop it cleanly.
+// SIGINT and SIGTERM stop it: every subscription is ended with "terminated;reason=probation;
+// retry-after=30" and it exits once they are answered (at most 2 s; a second signal: at once).
 #include <dirent.h>
 #include <netinet/tcp.h>
 #include <openssl/sha.h>
@@ -53,6 +54,7 @@
 #include <cinttypes>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -68,6 +70,7 @@ constexpr size_t kInlineMax = 16 * 1024;  // larger profiles go by reference onl
 constexpr size_t kHttpHeadMax = 8 * 1024;
 constexpr uint64_t kHttpRequestTimeoutMs = 10000;  // for the whole request head
 constexpr uint64_t kHttpLingerMs = 2000;           // reading what follows a response
+constexpr uint32_t kRetryAfterS = 30;              // in the terminated NOTIFYs sent when stopping
 
 void usage(FILE* out) {
     std::fprintf(out,
@@ -406,6 +409,13 @@ class Server {
                 owners.emplace_back(Kind::sip, flow);
             }
             uint64_t deadline = std::min(pushcore_ua_notifier_next_deadline(notifier_), next_scan_);
+            if (stop_by_ != 0) {
+                // Stopping: done once every subscriber answered its terminated NOTIFY.
+                if (pushcore_ua_notifier_subscription_count(notifier_) == 0 ||
+                    example::now_ms() >= stop_by_)
+                    return;
+                deadline = std::min(deadline, stop_by_);
+            }
             for (const auto& [id, c] : http_conns_) {
                 short events = c.out.empty() ? POLLIN : POLLOUT;
                 fds.push_back({c.fd, events, 0});
@@ -420,8 +430,13 @@ class Server {
             }
             if (n > 0) {
                 if (fds[0].revents) {
+                    char drop[16];
+                    while (read(signal_fd, drop, sizeof drop) > 0) {
+                    }
+                    if (stop_by_ != 0) return;  // a second signal: at once
                     example::say("stopping on signal\n");
-                    return;
+                    stop();
+                    continue;
                 }
                 if (fds[1].revents & POLLIN) read_udp();
                 if (fds[2].revents & POLLIN) accept_sip();
@@ -453,6 +468,21 @@ class Server {
     }
 
   private:
+    // Ends every subscription with probation and retry-after (RFC 6665 4.1.3): a server
+    // going away asks its phones to come back later rather than find it gone. The loop
+    // then waits up to 2 s for their answers.
+    void stop() {
+        const uint64_t now = example::now_ms();
+        for (uint64_t id : live_) {
+            int rc = pushcore_ua_notifier_terminate(notifier_, id, PUSHCORE_UA_TERMINATE_PROBATION,
+                                                    kRetryAfterS, now);
+            if (rc < 0 && rc != PUSHCORE_E_INVALID_STATE)
+                report("pushcore_ua_notifier_terminate", rc);
+        }
+        drain();
+        stop_by_ = now + 2000;
+    }
+
     // ---- set-up -------------------------------------------------------------------------
 
     bool open_sip(const Endpoint& at) {
@@ -869,6 +899,7 @@ class Server {
         const uint64_t id = u64_field(ev, PUSHCORE_FIELD_UA_SUBSCRIPTION);
         switch (pushcore_event_type(ev)) {
             case PUSHCORE_EVENT_UA_NOTIFIER_SUBSCRIBED: {
+                live_.insert(id);
                 const char* type =
                     type_name(static_cast<int32_t>(u64_field(ev, PUSHCORE_FIELD_UA_PROFILE_TYPE)));
                 example::say(
@@ -886,6 +917,7 @@ class Server {
                              u64_field(ev, PUSHCORE_FIELD_EXPIRES));
                 break;
             case PUSHCORE_EVENT_UA_NOTIFIER_TERMINATED: {
+                live_.erase(id);
                 std::string why;
                 switch (u64_field(ev, PUSHCORE_FIELD_UA_END_REASON)) {
                     case PUSHCORE_UA_END_UNSUBSCRIBED:
@@ -1196,6 +1228,8 @@ class Server {
     uint64_t next_flow_ = 1;
     uint64_t next_http_ = 1;
     uint64_t next_scan_ = 0;
+    std::set<uint64_t> live_;  // subscriptions, for stop()
+    uint64_t stop_by_ = 0;     // when stopping: the latest time to exit
     std::map<uint64_t, SipConnection> sip_conns_;
     std::map<uint64_t, HttpConnection> http_conns_;
     std::map<FileKey, FileState> files_;
