@@ -920,11 +920,15 @@ PUSHCORE_API int pushcore_ua_subscriber_next_event(pushcore_ua_subscriber* s,
             case T::profile_ready:
                 out.reset(PUSHCORE_EVENT_UA_SUBSCRIBER_PROFILE_READY);
                 out.str(PUSHCORE_FIELD_UA_CONTENT_ID, e.content_id);
+                out.str(PUSHCORE_FIELD_UA_CONTENT_TYPE, e.content_type);
+                out.str(PUSHCORE_FIELD_UA_URL, e.url);
                 hash_check();
                 break;
             case T::fetch_failed:
                 out.reset(PUSHCORE_EVENT_UA_SUBSCRIBER_FETCH_FAILED);
                 out.str(PUSHCORE_FIELD_UA_CONTENT_ID, e.content_id);
+                out.str(PUSHCORE_FIELD_UA_CONTENT_TYPE, e.content_type);
+                out.str(PUSHCORE_FIELD_UA_URL, e.url);
                 reason();
                 hash_check();
                 break;

@@ -486,8 +486,11 @@ typedef struct pushcore_ua_subscriber pushcore_ua_subscriber;
 #define PUSHCORE_EVENT_UA_SUBSCRIBER_NO_PROFILE 127      /* a NOTIFY without body (7.7) */
 #define PUSHCORE_EVENT_UA_SUBSCRIBER_APPLY_BY 128        /* APPLY_BY (effective-by, 7.8) */
 #define PUSHCORE_EVENT_UA_SUBSCRIBER_APPLY_WHEN_IDLE 129 /* apply when non-obtrusive (7.8) */
-#define PUSHCORE_EVENT_UA_SUBSCRIBER_PROFILE_READY 130   /* CONTENT_ID, HASH_CHECK */
-#define PUSHCORE_EVENT_UA_SUBSCRIBER_FETCH_FAILED 131    /* CONTENT_ID, REASON, HASH_CHECK */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_PROFILE_READY \
+    130 /* CONTENT_ID, CONTENT_TYPE, URL, HASH_CHECK: current now */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_FETCH_FAILED \
+    131 /* CONTENT_ID, CONTENT_TYPE, URL, REASON, HASH_CHECK ("fetch failed", "hash \
+           mismatch", "superseded by a newer profile"): the last good one stays */
 #define PUSHCORE_EVENT_UA_SUBSCRIBER_APPLY_DUE 132       /* an effective-by deadline came */
 /* A refresh failed with a code other than 481 (408: no answer): the subscription stays
  * valid for EXPIRES more seconds and is tried again halfway (RFC 3265 3.1.4.2); then it

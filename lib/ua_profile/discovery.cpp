@@ -18,6 +18,12 @@ Status Discovery::create(DiscoveryConfig config, std::optional<Discovery>& out, 
     if (!is_canonical(config.device)) {
         return err.fail(Status::invalid_argument, "device: not a canonical device id", 0);
     }
+    if (!config.user_aor.empty()) {
+        sip::Uri uri;
+        if (sip::parse_uri(config.user_aor, uri, err) != Status::ok)
+            return err.fail(Status::invalid_argument, "user_aor: not a SIP or SIPS URI",
+                            err.offset);
+    }
     // RFC 6080 section 4.1 defines no application profile type.
     if (config.form == Form::rfc6080) config.application_profile = false;
     out.emplace(Discovery(std::move(config)));

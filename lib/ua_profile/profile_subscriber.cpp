@@ -554,7 +554,9 @@ Status ProfileSubscriber::receive_notify(const sip::Message& n, uint64_t now_ms,
     if (event.effective_by) apply_by = now_ms + static_cast<uint64_t>(*event.effective_by) * 1000;
 
     bool something_new = false;
-    if (n.body.empty()) {
+    // 7.7: no body, no profile for us. A terminated NOTIFY carries none anyway (unsubscribe,
+    // expiry), except as the answer to a one-time fetch.
+    if (n.body.empty() && (!terminating || config_.expires == 0)) {
         Event ev;
         ev.type = Event::Type::no_profile;
         push(std::move(ev));
@@ -638,19 +640,20 @@ bool ProfileSubscriber::known_content_id(std::string_view id) const noexcept {
     return false;
 }
 
-void ProfileSubscriber::keep(Profile profile, uint64_t seq) {
+bool ProfileSubscriber::keep(Profile profile, uint64_t seq) {
     // One slot per media type: a newer good profile replaces it, an older one does not.
     for (size_t i = 0; i < profiles_.size(); ++i) {
         if (profiles_[i].content_type != profile.content_type) continue;
-        if (profile_seq_[i] > seq) return;
+        if (profile_seq_[i] > seq) return false;
         profiles_[i] = std::move(profile);
         profile_seq_[i] = seq;
         latest_ = i;
-        return;
+        return true;
     }
     profiles_.push_back(std::move(profile));
     profile_seq_.push_back(seq);
     latest_ = profiles_.size() - 1;
+    return true;
 }
 
 const Profile* ProfileSubscriber::current_profile() const noexcept {
@@ -702,8 +705,13 @@ Status ProfileSubscriber::on_fetched(std::string_view content_id, std::string_vi
     p.url = pf.url;
     p.body = std::string(bytes);
     p.apply_by = pf.apply_by;
-    keep(std::move(p), pf.seq);
-    ev.type = Event::Type::profile_ready;
+    if (keep(std::move(p), pf.seq)) {
+        ev.type = Event::Type::profile_ready;
+    } else {
+        // Announced before the profile now current (fetches may finish out of order).
+        ev.type = Event::Type::fetch_failed;
+        ev.reason = "superseded by a newer profile";
+    }
     push(std::move(ev));
     return Status::ok;
 }

@@ -695,6 +695,10 @@ static void test_subscriber_exchange(void) {
     CHECK(pushcore_event_type(ev) == PUSHCORE_EVENT_UA_SUBSCRIBER_PROFILE_READY);
     CHECK(pushcore_event_str(ev, PUSHCORE_FIELD_UA_CONTENT_ID, &str, &slen) == 1 &&
           strcmp(str, "39EHF78SA@example.com") == 0);
+    CHECK(pushcore_event_str(ev, PUSHCORE_FIELD_UA_CONTENT_TYPE, &str, &slen) == 1 &&
+          strcmp(str, "application/x-z100-device-profile") == 0);
+    CHECK(pushcore_event_str(ev, PUSHCORE_FIELD_UA_URL, &str, &slen) == 1 &&
+          strcmp(str, "http://www.example.com/devices/ff00000036c5") == 0);
     CHECK(pushcore_event_u64(ev, PUSHCORE_FIELD_UA_HASH_CHECK, &v) == 1 &&
           v == PUSHCORE_UA_HASH_NOT_GIVEN);
     CHECK(pushcore_ua_subscriber_pending_fetches(s) == 0);

@@ -122,12 +122,14 @@ class ProfileSubscriber {
             terminated,       // NOTIFY with Subscription-State terminated: reason, retry_after
             fetch,            // fetch url (content_type, content_id, hash, size, apply_by)
             profile,          // inline profile: content_type, content_id, body, apply_by
-            no_profile,       // NOTIFY without a body (7.7: unknown device or user)
+            no_profile,       // NOTIFY without a body (7.7: unknown device or user); not
+                              // for the body-less terminated NOTIFY of an unsubscribe
             apply_by,         // new profiles must be effective by `apply_by` (effective-by)
             apply_when_idle,  // new profiles: apply when non-obtrusive (7.8 default)
             profile_ready,    // a fetched profile verified and current: content_id, hash_check
-            fetch_failed,     // fetch failed or wrong hash: content_id, reason, hash_check;
-                              // the previous profile stays current
+            fetch_failed,     // fetch failed, wrong hash, or superseded by a profile
+                              // announced later: content_id, reason, hash_check; the
+                              // previous profile stays current
             apply_due,        // an effective-by deadline was reached: apply now (7.8 MUST)
             refresh_failed,   // a refresh failed (not 481): code, reason, challenge; the
                               // subscription lives `expires` more seconds (RFC 3265 3.1.4.2)
@@ -220,7 +222,8 @@ class ProfileSubscriber {
                   Error& err);
     void answer(const sip::Message& request, uint16_t code);
     bool known_content_id(std::string_view id) const noexcept;
-    void keep(Profile profile, uint64_t seq);
+    // False when a profile of the same type announced later is current already.
+    bool keep(Profile profile, uint64_t seq);
     void push(Event ev) { events_.push_back(std::move(ev)); }
 
     SubscriberConfig config_;

@@ -547,6 +547,13 @@ TEST_CASE("ua_profile discovery: misuse is refused") {
     CHECK(D::create(bad, none, err) == Status::invalid_argument);
     CHECK(err.status == Status::invalid_argument);
     CHECK_FALSE(none.has_value());
+    for (const char* aor : {"sip:", "alice@example.com", "mailto:alice@example.com"}) {
+        CAPTURE(aor);
+        DiscoveryConfig c = mac_config();
+        c.user_aor = aor;
+        CHECK(D::create(c, none, err) == Status::invalid_argument);
+        CHECK(std::string(err.reason) == "user_aor: not a SIP or SIPS URI");
+    }
 
     D d = make(full_config());
     CHECK(d.report(D::Outcome::no_response()) == Status::invalid_state);  // not started

@@ -582,6 +582,55 @@ TEST_CASE("ua_profile subscriber: hash verified; a bad hash keeps the previous p
     CHECK(s.current_profile()->body == "expected");
 }
 
+TEST_CASE("ua_profile subscriber: a fetch that finishes after a newer one is not applied") {
+    Sub s = make();
+    Parsed sub = subscribed(s);
+    Notify n1;
+    n1.cseq = 1;
+    n1.content_type = kB1;
+    n1.body = external_body("a@x");
+    CHECK(deliver(s, notify(sub, n1), 200) == Status::ok);
+    Notify n2 = n1;
+    n2.cseq = 2;
+    n2.body = external_body("b@x");
+    CHECK(deliver(s, notify(sub, n2), 200) == Status::ok);
+    for (Sub::Event e; s.next_event(e);) {
+    }
+    REQUIRE(s.on_fetched("b@x", "<b/>", 1) == Status::ok);
+    CHECK(event(s).type == Type::profile_ready);
+    REQUIRE(s.on_fetched("a@x", "<a/>", 2) == Status::ok);
+    Sub::Event ev = event(s);
+    CHECK(ev.type == Type::fetch_failed);
+    CHECK(ev.reason == "superseded by a newer profile");
+    CHECK(ev.content_id == "a@x");
+    REQUIRE(s.current_profile() != nullptr);
+    CHECK(s.current_profile()->body == "<b/>");
+}
+
+TEST_CASE("ua_profile subscriber: the terminated NOTIFY of an unsubscribe is not no_profile") {
+    Sub s = make();
+    Parsed sub = subscribed(s);
+    REQUIRE(s.stop(1) == Status::ok);
+    sent(s);
+    Notify fin;
+    fin.state = "terminated;reason=timeout";
+    CHECK(deliver(s, notify(sub, fin), 200) == Status::ok);
+    Sub::Event ev = event(s);
+    CHECK(ev.type == Type::terminated);
+    no_event(s);
+
+    // A one-time fetch's terminated NOTIFY without body does say: no profile (7.7).
+    SubscriberConfig c = config();
+    c.expires = 0;
+    Sub once = make(c);
+    REQUIRE(once.start(0) == Status::ok);
+    Parsed osub = sent(once);
+    CHECK(deliver(once, notify(osub, fin), 200) == Status::ok);
+    std::vector<Type> types;
+    for (Sub::Event e; once.next_event(e);) types.push_back(e.type);
+    CHECK(types == std::vector<Type>{Type::no_profile, Type::terminated});
+}
+
 TEST_CASE("ua_profile subscriber: a failed fetch keeps the previous profile") {
     Sub s = make();
     Parsed sub = subscribed(s);
@@ -791,8 +840,7 @@ TEST_CASE("ua_profile subscriber: NOTIFY terminated with retry-after") {
     Notify n;
     n.state = "terminated;reason=probation;retry-after=120";
     deliver(s, notify(sub, n), 200, 100);
-    CHECK(event(s).type == Type::no_profile);
-    Sub::Event ev = event(s);
+    Sub::Event ev = event(s);  // no no_profile: the body-less end says nothing of profiles
     CHECK(ev.type == Type::terminated);
     CHECK(ev.reason == "probation");
     CHECK(ev.retry_after == uint32_t{120});
