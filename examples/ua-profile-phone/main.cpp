@@ -480,7 +480,6 @@ struct Sub {
     bool leaving = false;      // unsubscribing; freed once it has ended (or at leave_deadline)
     uint64_t leave_deadline = PUSHCORE_NO_DEADLINE;
     uint64_t restart_at = PUSHCORE_NO_DEADLINE;
-    std::map<std::string, std::string> fetch_types;   // Content-ID -> media type (fetch)
     std::map<std::string, std::string> fetch_errors;  // Content-ID -> why its fetch failed
 
     ~Sub() { pushcore_ua_subscriber_free(h); }
@@ -1015,7 +1014,6 @@ class Phone {
                 std::string hash = ev_str(ev, PUSHCORE_FIELD_UA_HASH);
                 example::say("profile-url: %s %s (%s, Content-ID %s%s%s)\n", t, url.c_str(),
                              ct.c_str(), cid.c_str(), hash.empty() ? "" : ", hash ", hash.c_str());
-                s->fetch_types[cid] = ct;
                 fetches_.push_back({s, url, ct, cid});
                 if (is_attempt(s)) report(PUSHCORE_UA_OUTCOME_WITH_PROFILE, 0, s);
                 break;
@@ -1031,14 +1029,8 @@ class Phone {
                 break;
             }
             case PUSHCORE_EVENT_UA_SUBSCRIBER_NO_PROFILE:
-                // The NOTIFY that ends a subscription (an unsubscribe, an expiry) need not
-                // carry the profile: its empty body does not mean the profile is gone.
-                if (pushcore_ua_subscriber_sub_state(s->h) == PUSHCORE_UA_SUBSTATE_TERMINATED) {
-                    example::say("final-notify: %s without body\n", t);
-                } else {
-                    example::say("no-profile: %s\n", t);
-                    print_current(s, "still-effective");
-                }
+                example::say("no-profile: %s\n", t);
+                print_current(s, "still-effective");
                 // In device_enrolled a NOTIFY without profile changes nothing (8.1.2).
                 if (is_attempt(s) && pushcore_ua_discovery_state(discovery_) !=
                                          PUSHCORE_UA_DISCOVERY_STATE_DEVICE_ENROLLED)
@@ -1057,26 +1049,15 @@ class Phone {
                 break;
             case PUSHCORE_EVENT_UA_SUBSCRIBER_PROFILE_READY: {
                 std::string cid = ev_str(ev, PUSHCORE_FIELD_UA_CONTENT_ID);
+                std::string ct = ev_str(ev, PUSHCORE_FIELD_UA_CONTENT_TYPE);
                 ev_u64(ev, PUSHCORE_FIELD_UA_HASH_CHECK, v);
                 s->fetch_errors.erase(cid);
-                // The event names the Content-ID only: the profile is read back by the media
-                // type its fetch event gave.
-                std::string ct = s->fetch_types[cid];
-                s->fetch_types.erase(cid);
+                // Current now: read back by its media type.
                 const uint8_t* data = nullptr;
                 size_t len = 0;
-                const char* cur = nullptr;
-                size_t cur_len = 0;
-                if (pushcore_ua_subscriber_current_profile_str(s->h, ct.data(), ct.size(),
-                                                               PUSHCORE_UA_FIELD_CONTENT_ID, &cur,
-                                                               &cur_len) != 1 ||
-                    std::string(cur, cur_len) != cid ||
-                    pushcore_ua_subscriber_current_profile_body(s->h, ct.data(), ct.size(), &data,
-                                                                &len) != 1) {
-                    example::say("superseded: %s %s (a newer profile is current)\n", t,
-                                 cid.c_str());
+                if (pushcore_ua_subscriber_current_profile_body(s->h, ct.data(), ct.size(), &data,
+                                                                &len) != 1)
                     break;
-                }
                 effective(s, cid, std::string(reinterpret_cast<const char*>(data), len),
                           hash_name(v));
                 break;
@@ -1089,7 +1070,6 @@ class Phone {
                     reason = why->second;
                     s->fetch_errors.erase(why);
                 }
-                s->fetch_types.erase(cid);
                 example::say("fetch-failed: %s %s (Content-ID %s)\n", t, reason.c_str(),
                              cid.c_str());
                 print_current(s, "still-effective");

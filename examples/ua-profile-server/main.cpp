@@ -28,7 +28,8 @@
 // SIP: one UDP socket and a TCP listener on the --listen address and port (port 0: one the
 // system picks for both). Every UDP datagram is flow 0 with its source address; every
 // accepted TCP connection is its own flow, framed by pushcore_sip_framer. An output goes
-// to its flow while that connection is open, otherwise by UDP to the output's address.
+// to its flow while that connection is open; once it closed, the output is not sent (a
+// NOTIFY's subscription ends: pushcore_ua_notifier_output_failed). Flow 0 goes by UDP.
 // Via sent-by is the listen address (a NOTIFY's Via names its SUBSCRIBE's transport);
 // Contact <sip:profiles@HOST:PORT>.
 // A device asking to make a network-user its default user (draft 7.6) is always accepted.
@@ -852,7 +853,12 @@ class Server {
             flush_sip(flow);
             return true;
         }
-        if (flow != 0) example::say("   (tcp #%" PRIu64 " is closed: sending by UDP)\n", flow);
+        if (flow != 0) {
+            // The TCP connection it came over is gone, and its Via names TCP: not sent (this
+            // example opens no connections). A NOTIFY's subscription then ends.
+            example::say("!! %s not sent: tcp #%" PRIu64 " is closed\n", what.c_str(), flow);
+            return false;
+        }
         sockaddr_storage ss;
         socklen_t sl;
         if (!example::to_sockaddr(to, ss, sl)) {
