@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Demos over loopback, each shown as a transcript. Usage: examples/demo.sh [sip|webpush]
-# (default: both). Builds in build-demo; installs missing Debian packages itself.
+# Demos over loopback, each shown as a transcript. Usage:
+# examples/demo.sh [sip|webpush|uaprofile] (default: all three). Builds in build-demo;
+# installs missing Debian packages itself.
 #
 # sip: the SIP push demo (draft-ietf-sipcore-sip-push-04, RFC 8599):
 #   1. sip-push-proxy starts: registrar for any domain, stand-in push service (PNS);
@@ -25,23 +26,36 @@
 #   5. the user agent acknowledges both (DELETE /m/{id}): the receipt is pushed to the
 #      application server;
 #   6. the user agent unsubscribes: its GET ends with 410; the service stops.
+#
+# uaprofile: the SIP ua-profile event package (draft-ietf-sipping-config-framework-08):
+#   1. ua-profile-server starts with a profile directory: local-network, device and user
+#      profiles as files, served over loopback HTTP;
+#   2. ua-profile-phone discovers (8.1): local-network, device, user, application; each
+#      SUBSCRIBE is answered 200 and a NOTIFY pointing at the profile (content
+#      indirection); the phone fetches it, checks its SHA-1 and makes it effective;
+#   3. the administrator edits the device profile: the server NOTIFYs the phone with
+#      effective-by, the phone fetches and applies the new version;
+#   4. the phone quits (unsubscribes everything); the server stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
 case $what in
-  sip | webpush | all) ;;
-  *) echo "usage: $0 [sip|webpush]" >&2; exit 2 ;;
+  sip | webpush | uaprofile | all) ;;
+  *) echo "usage: $0 [sip|webpush|uaprofile]" >&2; exit 2 ;;
 esac
 source tests/deps.sh
 deps=("${PUSHCORE_BUILD_DEPS[@]}")
 targets=()
-if [ "$what" != webpush ]; then
+if [ "$what" = sip ] || [ "$what" = all ]; then
   deps+=(sip-tester)
   targets+=(sip-push-proxy sip-push-phone)
 fi
-if [ "$what" != sip ]; then
+if [ "$what" = webpush ] || [ "$what" = all ]; then
   deps+=(nghttp2-client curl)
   targets+=(webpush-service)
+fi
+if [ "$what" = uaprofile ] || [ "$what" = all ]; then
+  targets+=(ua-profile-server ua-profile-phone)
 fi
 pushcore_deps "${deps[@]}"
 
@@ -359,5 +373,69 @@ webpush_demo() {
   fi
 }
 
-if [ "$what" != webpush ]; then sip_demo; fi
-if [ "$what" != sip ]; then webpush_demo; fi
+# ---- ua-profile -----------------------------------------------------------------------
+
+uaprofile_demo() {
+  local port profiles
+  port=$(free_port)
+  profiles=$work/profiles
+  new_transcript uaprofile
+
+  mkdir -p "$profiles/local-network" "$profiles/device" "$profiles/user"
+  printf 'ntp=192.0.2.123\nsyslog=192.0.2.5\n' > "$profiles/local-network/MAC:00DF1E004CD0"
+  printf 'firmware=2.1.0\nringtone=classic\n' > "$profiles/device/MAC:00DF1E004CD0"
+  printf 'display-name=Alice\nvoicemail=*97\n' > "$profiles/user/alice@example.com"
+  say
+  say "== ua-profile 1. the profile delivery server: SIP on udp+tcp 127.0.0.1:$port, the"
+  say "   profiles (files under $profiles) over HTTP on loopback"
+  start "$bin/ua-profile-server" --label server --listen "127.0.0.1:$port" \
+    --profiles "$profiles" --effective-by 60
+  local server_pid=$!
+  wait_for "$log" "^server \| listening:"
+
+  say
+  say "== ua-profile 2. the phone MAC 00:DF:1E:00:4C:D0 in domain example.com discovers its"
+  say "   profiles: local-network, device, user (alice), application; fetches and verifies each"
+  mkfifo "$work/uaphone.in"
+  exec 4<>"$work/uaphone.in"
+  start "$bin/ua-profile-phone" --label phone --server "127.0.0.1:$port" \
+    --device 00:DF:1E:00:4C:D0 --domain example.com --user sip:alice@example.com <&4
+  local phone_pid=$!
+  wait_for "$log" "^phone  \| discovery: complete"
+  sleep 0.3
+
+  say
+  say "== ua-profile 3. the administrator changes the device profile: a NOTIFY with"
+  say "   effective-by, a new fetch, the new version effective"
+  printf 'firmware=2.2.0\nringtone=classic\n' > "$profiles/device/MAC:00DF1E004CD0.new"
+  mv "$profiles/device/MAC:00DF1E004CD0.new" "$profiles/device/MAC:00DF1E004CD0"
+  wait_for "$log" "^phone  \| effective: device .*firmware=2.2.0"
+  sleep 0.2
+
+  say
+  say "== ua-profile 4. the phone quits: it unsubscribes; the server stops"
+  echo quit >&4
+  local phone_rc=0
+  wait "$phone_pid" || phone_rc=$?
+  exec 4>&-
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  sleep 0.3  # let tail show the last lines
+  kill "$tail_pid" 2>/dev/null || true
+
+  echo
+  if [ "$phone_rc" -eq 0 ] &&
+     grep -q "^phone  | effective: local-network .*hash verified" "$log" &&
+     grep -q "^phone  | effective: user .*hash verified" "$log" &&
+     grep -q "^phone  | effective: device .*firmware=2.2.0" "$log"; then
+    echo "== uaprofile demo OK: the phone found, fetched and verified its profiles, and"
+    echo "   applied the changed device profile the server notified it of"
+  else
+    echo "== uaprofile demo FAILED (phone exit $phone_rc)"
+    return 1
+  fi
+}
+
+if [ "$what" = sip ] || [ "$what" = all ]; then sip_demo; fi
+if [ "$what" = webpush ] || [ "$what" = all ]; then webpush_demo; fi
+if [ "$what" = uaprofile ] || [ "$what" = all ]; then uaprofile_demo; fi
