@@ -366,4 +366,12 @@ void write_uri(std::string& out, const UriSpec& spec) {
     }
 }
 
+std::string compact_uri(std::string_view uri) {
+    std::string out;
+    out.reserve(uri.size());
+    for (char c : uri)
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n') out.push_back(c);
+    return out;
+}
+
 }  // namespace pushcore::sip

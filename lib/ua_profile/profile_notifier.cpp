@@ -92,6 +92,21 @@ std::string_view termination_name(ProfileNotifier::Termination t) {
     return "noresource";
 }
 
+// A dialog's key: Call-ID, the subscriber's tag and ours (RFC 3261 12: all three).
+std::string dialog_key(std::string_view call_id, std::string_view remote_tag,
+                       std::string_view local_tag) {
+    std::string key(call_id);
+    key.append("\n").append(remote_tag).append("\n").append(local_tag);
+    return key;
+}
+
+// What identifies a request's transaction (RFC 3261 17.2.3: branch and sent-by): its
+// first Via header field as written; a retransmission repeats it.
+std::string transaction_of(const sip::Message& m) {
+    const sip::Header* via = m.find(HeaderId::via);
+    return via ? std::string(via->value) : std::string();
+}
+
 // "user@host" of a SIP URI: the user unescaped, the host lower-cased; "host" without user.
 std::string user_at_host(const sip::Uri& uri) {
     std::string key;
@@ -196,14 +211,24 @@ Status ProfileNotifier::on_subscribe(const sip::Message& m, const Peer& from, ui
     const std::string_view to_tag = sip::tag_of(to_value);
     const std::string remote_tag(sip::tag_of(from_value));
 
-    // An existing dialog: a refresh, an unsubscribe or a retransmission.
-    auto dialog = dialogs_.find(call_id + "\n" + remote_tag);
-    if (dialog != dialogs_.end()) {
-        Subscription& s = subs_.at(dialog->second);
-        if (to_tag.empty() || to_tag == s.local_tag)
-            return on_refresh(s, m, from, cseq.number, now_ms, err);
+    // An existing dialog: a refresh, an unsubscribe or a retransmission. Without a To tag:
+    // the initial SUBSCRIBE again, or a phone that refreshes by resending it (deployed),
+    // taken as the dialog's with that Call-ID and From tag.
+    auto dialog = dialogs_.end();
+    if (!to_tag.empty()) {
+        dialog = dialogs_.find(dialog_key(call_id, remote_tag, to_tag));
+    } else {
+        const std::string prefix = dialog_key(call_id, remote_tag, {});
+        dialog = dialogs_.lower_bound(prefix);
+        if (dialog != dialogs_.end() && dialog->first.compare(0, prefix.size(), prefix) != 0)
+            dialog = dialogs_.end();
     }
-    if (!to_tag.empty() && !config_.accept_unknown_dialog) {
+    if (dialog != dialogs_.end())
+        return on_refresh(subs_.at(dialog->second), m, from, cseq.number, now_ms, err);
+    // A To tag of no dialog: 481 (RFC 6665 4.2.1.2), unless configured to take the draft's
+    // 7.12 SUBSCRIBE, which has one. A request sent to our own Contact is in a dialog we
+    // lost, never such an initial SUBSCRIBE.
+    if (!to_tag.empty() && (!config_.accept_unknown_dialog || sent_to_contact(m))) {
         respond(from, m, 481, tag);
         return err.fail(Status::unexpected_message, "SUBSCRIBE for no known dialog", 0);
     }
@@ -320,7 +345,10 @@ Status ProfileNotifier::on_subscribe(const sip::Message& m, const Peer& from, ui
         (ev.type == ProfileType::device || ev.type == ProfileType::local_network))
         s.network_user = ev.network_user.text();
     for (const sip::Param& p : ev.unknown)
-        if (text::iequals(p.name, "id")) s.event_id = std::string(p.value);
+        if (text::iequals(p.name, "id")) {
+            s.event_id = std::string(p.value);
+            s.event_id_quoted = p.quoted;
+        }
     for (const auto& h : m.headers) {
         if (h.id != HeaderId::accept) continue;
         if (s.accept_given) s.accept.push_back(',');
@@ -333,7 +361,7 @@ Status ProfileNotifier::on_subscribe(const sip::Message& m, const Peer& from, ui
     s.local_uri = std::string(to_value);
     if (to_tag.empty()) s.local_uri += ";tag=" + s.local_tag;
     s.remote_uri = std::string(from_value);
-    s.remote_target = std::string(contact.uri);
+    s.remote_target = sip::compact_uri(contact.uri);
     for (const auto& h : m.headers) {
         if (h.id != HeaderId::record_route) continue;
         sip::ListIterator it(h.value);
@@ -348,7 +376,8 @@ Status ProfileNotifier::on_subscribe(const sip::Message& m, const Peer& from, ui
     s.expires_at = now_ms + uint64_t{expires} * 1000;
 
     const uint64_t id = s.id;
-    dialogs_[call_id + "\n" + remote_tag] = id;
+    s.last_transaction = transaction_of(m);
+    dialogs_[dialog_key(call_id, remote_tag, s.local_tag)] = id;
     Subscription& sub = subs_.emplace(id, std::move(s)).first->second;
     respond(from, m, 200, sub.local_tag, {},
             {{"Expires", std::to_string(expires)}, {"Contact", config_.contact}},
@@ -394,37 +423,41 @@ Status ProfileNotifier::on_subscribe(const sip::Message& m, const Peer& from, ui
 
 Status ProfileNotifier::on_refresh(Subscription& s, const sip::Message& m, const Peer& from,
                                    uint32_t cseq, uint64_t now_ms, Error& err) {
-    if (cseq == s.remote_cseq) {
+    std::string transaction = transaction_of(m);
+    if (cseq == s.remote_cseq && transaction == s.last_transaction) {
         // A retransmission (RFC 3261 17.2.2): the same answer, nothing else.
         outputs_.push_back({Output{from, s.last_response}, 0, {}});
         return Status::ok;
     }
     const std::string tag = s.local_tag;
-    if (cseq < s.remote_cseq) {
+    if (cseq <= s.remote_cseq) {  // a new transaction must have a higher CSeq (12.2.1.1)
         respond(from, m, 500, tag, "CSeq out of order");  // RFC 3261 12.2.2
         return err.fail(Status::unexpected_message, "CSeq lower than the dialog's", 0);
     }
+    // Every answer from here on is kept for the request's retransmissions.
     s.remote_cseq = cseq;
+    s.last_transaction = std::move(transaction);
     if (s.state == State::terminating) {
-        respond(from, m, 481, tag, "Subscription terminated");
+        respond(from, m, 481, tag, "Subscription terminated", {}, &s.last_response);
         return Status::ok;
     }
     const sip::Header* ev_h = m.find(HeaderId::event);
     UaProfileEvent ev;
     if (!ev_h || parse_event(ev_h->value, ev, err) == Status::not_found) {
-        respond(from, m, 489, tag, {}, {{"Allow-Events", "ua-profile"}});
+        respond(from, m, 489, tag, {}, {{"Allow-Events", "ua-profile"}}, &s.last_response);
         return err.fail(Status::not_found, "refresh is not for the ua-profile package", 0);
     }
     uint32_t expires = config_.default_expires;
     if (const sip::Header* e = m.find(HeaderId::expires)) {
         if (sip::parse_delta_seconds(e->value, expires, err) != Status::ok) {
-            respond(from, m, 400, tag, "Bad Expires");
+            respond(from, m, 400, tag, "Bad Expires", {}, &s.last_response);
             err.offset += e->offset;
             return err.status;
         }
     }
     if (expires > 0 && expires < config_.min_expires) {
-        respond(from, m, 423, tag, {}, {{"Min-Expires", std::to_string(config_.min_expires)}});
+        respond(from, m, 423, tag, {}, {{"Min-Expires", std::to_string(config_.min_expires)}},
+                &s.last_response);
         return err.fail(Status::invalid_argument, "Expires below min_expires", 0);
     }
     expires = std::min(expires, config_.max_expires);
@@ -441,7 +474,7 @@ Status ProfileNotifier::on_refresh(Subscription& s, const sip::Message& m, const
         sip::NameAddr na;
         Error ignored;
         if (it.next(item, at) && sip::parse_name_addr(item, na, ignored) == Status::ok)
-            s.remote_target = std::string(na.uri);
+            s.remote_target = sip::compact_uri(na.uri);
     }
     respond(from, m, 200, tag, {},
             {{"Expires", std::to_string(expires)}, {"Contact", config_.contact}}, &s.last_response);
@@ -649,6 +682,7 @@ void ProfileNotifier::send_notify(Subscription& s, bool terminated,
         sip::Param id;
         id.name = "id";
         id.value = s.event_id;
+        id.quoted = s.event_id_quoted;
         id.has_value = true;
         ev.unknown.push_back(id);
     }
@@ -714,7 +748,7 @@ void ProfileNotifier::remove(uint64_t id, EndReason reason, uint16_t code) {
     if (it == subs_.end()) return;
     Subscription& s = it->second;
     if (!s.notify_branch.empty()) branches_.erase(s.notify_branch);
-    auto d = dialogs_.find(s.call_id + "\n" + s.remote_tag);
+    auto d = dialogs_.find(dialog_key(s.call_id, s.remote_tag, s.local_tag));
     if (d != dialogs_.end() && d->second == id) dialogs_.erase(d);
     Event e;
     e.type = Event::Type::terminated;
@@ -787,6 +821,13 @@ bool ProfileNotifier::next_event(Event& out) {
     out = std::move(events_.front());
     events_.pop_front();
     return true;
+}
+
+bool ProfileNotifier::sent_to_contact(const sip::Message& m) const {
+    sip::NameAddr contact;
+    Error err;
+    if (sip::parse_name_addr(config_.contact, contact, err) != Status::ok) return false;
+    return text::iequals(sip::compact_uri(contact.uri), sip::compact_uri(m.request_uri));
 }
 
 void ProfileNotifier::forget_completed(uint64_t now_ms) {

@@ -45,7 +45,7 @@ std::string uri_of(std::string_view value) {
     sip::NameAddr na;
     Error err;
     if (sip::parse_name_addr(value, na, err) != Status::ok) return {};
-    return std::string(na.uri);
+    return sip::compact_uri(na.uri);  // it becomes a Request-URI
 }
 
 bool parse_sip_uri(const std::string& text, const char* why, Error& err) {
@@ -643,7 +643,7 @@ bool ProfileSubscriber::known_content_id(std::string_view id) const noexcept {
 bool ProfileSubscriber::keep(Profile profile, uint64_t seq) {
     // One slot per media type: a newer good profile replaces it, an older one does not.
     for (size_t i = 0; i < profiles_.size(); ++i) {
-        if (profiles_[i].content_type != profile.content_type) continue;
+        if (!text::iequals(profiles_[i].content_type, profile.content_type)) continue;
         if (profile_seq_[i] > seq) return false;
         profiles_[i] = std::move(profile);
         profile_seq_[i] = seq;

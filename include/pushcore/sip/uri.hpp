@@ -42,6 +42,10 @@ struct Uri {
 // Parses all of `text` as a SIP or SIPS URI. Error offsets are relative to text.
 Status parse_uri(std::string_view text, Uri& out, Error& err) noexcept;
 
+// A URI parse_uri accepted, without the LWS it admits around ';' and '=' (SEMI, EQUAL of
+// RFC 3261 25.1): the form a Request-URI must have, since the Request-Line has no LWS.
+std::string compact_uri(std::string_view uri);
+
 // Whether `v` is an IPv6address (RFC 3261 25.1: 1-8 groups of 1-4 hex digits, at most one
 // "::", optionally ending in a dotted IPv4 address), without brackets.
 bool valid_ipv6(std::string_view v) noexcept;

@@ -230,8 +230,9 @@ class ProfileNotifier {
         std::string type_token;
         std::string identity;
         std::string vendor, model, version;
-        std::string network_user;   // echoed in every NOTIFY (7.2)
-        std::string event_id;       // the Event "id" parameter, echoed (RFC 3265 7.2.1)
+        std::string network_user;  // echoed in every NOTIFY (7.2)
+        std::string event_id;      // the Event "id" parameter, echoed (RFC 3265 7.2.1)
+        bool event_id_quoted = false;
         std::string accept;         // the SUBSCRIBE's Accept values, joined by ','
         bool accept_given = false;  // an Accept header was present
         // Dialog (RFC 3261 12.1.1, notifier side).
@@ -242,7 +243,8 @@ class ProfileNotifier {
         std::vector<std::string> route_set;
         uint32_t remote_cseq = 0;
         uint32_t local_cseq = 0;
-        std::string last_response;  // for retransmitted SUBSCRIBEs
+        std::string last_response;     // for retransmitted SUBSCRIBEs: the answer to the
+        std::string last_transaction;  // last one, whose first Via header field this is
         Peer peer;
         uint64_t expires_at = 0;
         // The outstanding NOTIFY and what is due once it is answered.
@@ -285,13 +287,16 @@ class ProfileNotifier {
                  std::string* copy = nullptr);
     void check_enrollment(const std::string& device, uint64_t now_ms);
     void forget_completed(uint64_t now_ms);
+    // The Request-URI is our Contact's URI: the request is in a dialog of ours.
+    bool sent_to_contact(const sip::Message& m) const;
     std::string new_token(size_t bytes);
 
     Config config_;
     std::string tag_secret_;
     uint64_t next_id_ = 1;
     std::unordered_map<uint64_t, Subscription> subs_;
-    std::unordered_map<std::string, uint64_t> dialogs_;   // Call-ID "\n" remote tag -> id
+    // Call-ID "\n" remote tag "\n" local tag -> id; ordered, for the lookup without To tag.
+    std::map<std::string, uint64_t> dialogs_;
     std::unordered_map<std::string, uint64_t> branches_;  // outstanding NOTIFY branch -> id
     // NOTIFY transactions answered in the last T4 (Timer K), oldest first: until, branch.
     std::deque<std::pair<uint64_t, std::string>> completed_;

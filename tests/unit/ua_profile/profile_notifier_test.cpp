@@ -673,6 +673,105 @@ TEST_CASE("ua_profile notifier: unsubscribe in the dialog sends a terminated NOT
     CHECK(n.subscription_count() == 0);
 }
 
+TEST_CASE("ua_profile notifier: dialogs found by Call-ID and both tags (fuzz findings)") {
+    Store store;
+    store.profiles["device MAC:00DF1E004CD0"] = device_profile();
+    Notifier n = make(config(store));
+    const std::string ev = "ua-profile;profile-type=device;vendor=\"a\";model=\"b\";version=\"c\"";
+    const std::string ruri = "sip:MAC%3a00DF1E004CD0@example.com";
+    // Two unknown To tags on one Call-ID and From tag (accept_unknown_dialog): two
+    // subscriptions; a refresh of the first stays the first's.
+    REQUIRE(feed(n, subscribe(ruri, "", "3600", ev, 1, "abcd")) == Status::ok);
+    REQUIRE(feed(n, subscribe(ruri, "", "3600", ev, 2, "efgh")) == Status::ok);
+    REQUIRE(n.subscription_count() == 2);
+    drain(n);
+    events(n);
+    REQUIRE(feed(n, subscribe(ruri, "", "3600", ev, 3, "abcd")) == Status::ok);
+    CHECK(n.subscription_count() == 2);
+    auto ev3 = events(n);
+    REQUIRE(ev3.size() == 1);
+    CHECK(ev3[0].type == Event::Type::refreshed);
+}
+
+TEST_CASE("ua_profile notifier: a SUBSCRIBE to our Contact in a lost dialog gets 481") {
+    Store store;
+    Notifier n = make(config(store));
+    // Sent to the notifier's Contact with a To tag: a refresh of a subscription it does not
+    // have (a restart), not the draft's 7.12 initial SUBSCRIBE with a tag.
+    REQUIRE(feed(n, subscribe("sip:profiles@192.168.0.3", "", "3600",
+                              "ua-profile;profile-type=user;vendor=\"a\";model=\"b\";"
+                              "version=\"c\"",
+                              5, "zz")) == Status::unexpected_message);
+    auto out = drain(n);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0]->status_code == 481);
+    CHECK(n.subscription_count() == 0);
+}
+
+TEST_CASE("ua_profile notifier: a new transaction with the dialog's CSeq is not a retransmission") {
+    Store store;
+    Notifier n = make(config(store));
+    std::string first = subscribe("sip:MAC%3a00DF1E004CD0@example.com");
+    REQUIRE(feed(n, first) == Status::ok);
+    drain(n);
+    std::string other = first;
+    other.replace(other.find("branch=z9hG4bKs"), 15, "branch=z9hG4bKq");
+    Error err;
+    CHECK(feed(n, other, 0, &err) == Status::unexpected_message);
+    auto out = drain(n);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0]->status_code == 500);
+    CHECK(header(out[0], "Via") == header(parse(other), "Via"));
+    // The real retransmission still gets the 200 again.
+    REQUIRE(feed(n, first) == Status::ok);
+    out = drain(n);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0]->status_code == 200);
+}
+
+TEST_CASE("ua_profile notifier: a refused refresh is refused again when retransmitted") {
+    Store store;
+    Notifier n = make(config(store));
+    REQUIRE(feed(n, subscribe("sip:MAC%3a00DF1E004CD0@example.com")) == Status::ok);
+    auto out = drain(n);
+    std::string tag(sip::tag_of(header(out[0], "To")));
+    std::string refresh =
+        subscribe("sip:MAC%3a00DF1E004CD0@example.com", "", "3600", "presence", 2, tag);
+    CHECK(feed(n, refresh) == Status::not_found);
+    CHECK(drain(n).at(0)->status_code == 489);
+    CHECK(feed(n, refresh) == Status::ok);  // the same transaction: the same answer
+    auto again = drain(n);
+    REQUIRE(again.size() == 1);
+    CHECK(again[0]->status_code == 489);
+    CHECK(header(again[0], "CSeq") == "2 SUBSCRIBE");
+}
+
+TEST_CASE("ua_profile notifier: a quoted Event id and a Contact with LWS go out well formed") {
+    Store store;
+    Notifier n = make(config(store));
+    REQUIRE(feed(n, subscribe("sip:MAC%3a00DF1E004CD0@example.com", "", "3600",
+                              "ua-profile;profile-type=device;vendor=\"a\";model=\"b\";"
+                              "version=\"c\";id=\"a b\"")) == Status::ok);
+    auto out = drain(n);
+    REQUIRE(out.size() == 2);
+    CHECK(header(out[1], "Event") == "ua-profile;id=\"a b\"");
+    UaProfileEvent parsed;
+    Error err;
+    CHECK(parse_event(header(out[1], "Event"), parsed, err) == Status::ok);
+
+    std::string lws = subscribe("sip:MAC%3a00DF1E004CD1@example.com", "", "3600",
+                                "ua-profile;profile-type=device;vendor=\"a\";model=\"b\";"
+                                "version=\"c\"",
+                                1, "", "c9");
+    lws.replace(lws.find("Contact: <sip:phone@10.1.1.44:5060>"),
+                std::string("Contact: <sip:phone@10.1.1.44:5060>").size(),
+                "Contact: <sip:phone@10.1.1.44:5060 ; transport=udp>");
+    REQUIRE(feed(n, lws) == Status::ok);
+    out = drain(n);
+    REQUIRE(out.size() == 2);
+    CHECK(out[1]->request_uri == "sip:phone@10.1.1.44:5060;transport=udp");
+}
+
 TEST_CASE("ua_profile notifier: the host ends a subscription with an RFC 6665 reason") {
     Store store;
     store.profiles["device MAC:00DF1E004CD0"] = device_profile();

@@ -607,6 +607,35 @@ TEST_CASE("ua_profile subscriber: a fetch that finishes after a newer one is not
     CHECK(s.current_profile()->body == "<b/>");
 }
 
+TEST_CASE("ua_profile subscriber: one profile per media type, whatever its case") {
+    Sub s = make();
+    Parsed sub = subscribed(s);
+    Notify a;
+    a.content_type = "text/plain";
+    a.body = "old";
+    CHECK(deliver(s, notify(sub, a), 200) == Status::ok);
+    Notify b = a;
+    b.cseq = 2;
+    b.content_type = "TEXT/PLAIN";
+    b.body = "new";
+    CHECK(deliver(s, notify(sub, b), 200) == Status::ok);
+    CHECK(s.profiles().size() == 1);
+    REQUIRE(s.current_profile("text/plain") != nullptr);
+    CHECK(s.current_profile("text/plain")->body == "new");
+}
+
+TEST_CASE("ua_profile subscriber: a Contact with LWS becomes a Request-URI without it") {
+    Sub s = make();
+    REQUIRE(s.start(0) == Status::ok);
+    Parsed sub = sent(s);
+    Error err;
+    REQUIRE(
+        s.receive(answer(sub, 200, "Expires: 3600\r\nContact: <sip:pds.example.com; lr>\r\n").msg,
+                  0, err) == Status::ok);
+    REQUIRE(s.stop(1) == Status::ok);
+    CHECK(sent(s)->request_uri == "sip:pds.example.com;lr");
+}
+
 TEST_CASE("ua_profile subscriber: the terminated NOTIFY of an unsubscribe is not no_profile") {
     Sub s = make();
     Parsed sub = subscribed(s);
