@@ -13,7 +13,8 @@ pushcore_deps "${PUSHCORE_BUILD_DEPS[@]}" clang-14 libclang-rt-14-dev
 seconds=${1:-20}
 targets=(sip_uri sip_name_addr sip_header_params sip_message sip_feature_caps sip_push_params
          sip_headers http1_request http_connection web_push_headers web_push_json
-         web_push_records ua_profile_event ua_profile_device_id ua_profile_body)
+         web_push_records ua_profile_event ua_profile_device_id ua_profile_body
+         ua_profile_machines)
 dir=build-fuzz
 
 echo "== build: libFuzzer targets (clang-14, ASan+UBSan) in $dir"
