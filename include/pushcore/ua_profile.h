@@ -290,14 +290,14 @@ typedef struct pushcore_ua_notifier pushcore_ua_notifier;
 typedef struct pushcore_ua_profile_answer pushcore_ua_profile_answer;
 
 /* Notifier events. */
-#define PUSHCORE_EVENT_UA_NOTIFIER_SUBSCRIBED                                              \
-    100                                           /* SUBSCRIPTION, PROFILE_TYPE, IDENTITY, \
-                                                     VENDOR, MODEL, VERSION, NETWORK_USER, \
-                                                     EXPIRES, KNOWN */
-#define PUSHCORE_EVENT_UA_NOTIFIER_REFRESHED 101  /* SUBSCRIPTION, EXPIRES */
+#define PUSHCORE_EVENT_UA_NOTIFIER_SUBSCRIBED                                             \
+    100                                          /* SUBSCRIPTION, PROFILE_TYPE, IDENTITY, \
+                                                    VENDOR, MODEL, VERSION, NETWORK_USER, \
+                                                    EXPIRES, KNOWN */
+#define PUSHCORE_EVENT_UA_NOTIFIER_REFRESHED 101 /* SUBSCRIPTION, EXPIRES */
 #define PUSHCORE_EVENT_UA_NOTIFIER_TERMINATED \
     102 /* SUBSCRIPTION, PROFILE_TYPE, IDENTITY, END_REASON, CODE */
-#define PUSHCORE_EVENT_UA_NOTIFIER_ENROLLED 103   /* IDENTITY: an expected device enrolled */
+#define PUSHCORE_EVENT_UA_NOTIFIER_ENROLLED 103 /* IDENTITY: an expected device enrolled */
 #define PUSHCORE_EVENT_UA_NOTIFIER_ENROLLMENT_REFUSED 104 /* IDENTITY, REFUSAL */
 #define PUSHCORE_EVENT_UA_NOTIFIER_DEFAULT_USER \
     105 /* SUBSCRIPTION, IDENTITY, NETWORK_USER, ACCEPTED (7.6) */
@@ -417,8 +417,7 @@ PUSHCORE_API int pushcore_ua_notifier_profile_changed(pushcore_ua_notifier* n, i
  * PUSHCORE_E_NOT_FOUND for no such subscription, PUSHCORE_E_INVALID_STATE when it is
  * already ending. */
 PUSHCORE_API int pushcore_ua_notifier_terminate(pushcore_ua_notifier* n, uint64_t subscription,
-                                                int32_t why, uint32_t retry_after,
-                                                uint64_t now_ms);
+                                                int32_t why, uint32_t retry_after, uint64_t now_ms);
 /* 1 and the next message to send, with where to: the flow (0: none) and the address (host
  * NUL-terminated). All borrowed until the next call on n. 0 when none. */
 PUSHCORE_API int pushcore_ua_notifier_next_output(pushcore_ua_notifier* n, const uint8_t** data,
@@ -488,10 +487,10 @@ typedef struct pushcore_ua_subscriber pushcore_ua_subscriber;
 #define PUSHCORE_EVENT_UA_SUBSCRIBER_APPLY_WHEN_IDLE 129 /* apply when non-obtrusive (7.8) */
 #define PUSHCORE_EVENT_UA_SUBSCRIBER_PROFILE_READY \
     130 /* CONTENT_ID, CONTENT_TYPE, URL, HASH_CHECK: current now */
-#define PUSHCORE_EVENT_UA_SUBSCRIBER_FETCH_FAILED \
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_FETCH_FAILED                                   \
     131 /* CONTENT_ID, CONTENT_TYPE, URL, REASON, HASH_CHECK ("fetch failed", "hash \
            mismatch", "superseded by a newer profile"): the last good one stays */
-#define PUSHCORE_EVENT_UA_SUBSCRIBER_APPLY_DUE 132       /* an effective-by deadline came */
+#define PUSHCORE_EVENT_UA_SUBSCRIBER_APPLY_DUE 132 /* an effective-by deadline came */
 /* A refresh failed with a code other than 481 (408: no answer): the subscription stays
  * valid for EXPIRES more seconds and is tried again halfway (RFC 3265 3.1.4.2); then it
  * ends with TERMINATED, REASON "timeout". */

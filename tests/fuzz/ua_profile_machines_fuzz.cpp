@@ -196,8 +196,8 @@ std::vector<Record> split(std::string_view in, std::string_view& header) {
     while (p != std::string_view::npos && out.size() < kMaxRecords) {
         size_t start = p + kSep.size();
         size_t next = in.find(kSep, start);
-        std::string_view rec =
-            in.substr(start, next == std::string_view::npos ? std::string_view::npos : next - start);
+        std::string_view rec = in.substr(
+            start, next == std::string_view::npos ? std::string_view::npos : next - start);
         if (!rec.empty()) {
             char op = rec[0];
             rec.remove_prefix(1);
@@ -406,13 +406,13 @@ struct NotifierSide {
     std::set<uint64_t> live, ended;
     std::vector<uint64_t> ids;  // every subscription, in order
     std::vector<std::pair<ProfileType, std::string>> identities;
-    std::map<std::string, uint64_t> dialogs;  // Call-ID \n From tag \n To tag -> id
-    std::deque<std::string> unanswered;       // NOTIFYs sent (one copy each), oldest first
-    std::set<std::string> branches;           // NOTIFY branches seen
+    std::map<std::string, uint64_t> dialogs;       // Call-ID \n From tag \n To tag -> id
+    std::deque<std::string> unanswered;            // NOTIFYs sent (one copy each), oldest first
+    std::set<std::string> branches;                // NOTIFY branches seen
     std::map<std::string, std::string> by_branch;  // NOTIFY branch -> its bytes
     std::map<std::string, uint32_t> notify_cseq;   // NOTIFY dialog -> last CSeq
-    int fail_at = -1;                               // output_failed on this output
-    std::deque<std::string>* forward = nullptr;     // pair: every output goes here too
+    int fail_at = -1;                              // output_failed on this output
+    std::deque<std::string>* forward = nullptr;    // pair: every output goes here too
 
     bool create(uint8_t c1, uint8_t c2) {
         Notifier::Config c;
@@ -478,12 +478,13 @@ struct NotifierSide {
         EXPECT(ev_h != nullptr);
         UaProfileEvent ev;
         if (parse_event(ev_h->value, ev, err) != Status::ok)
-            std::fprintf(stderr, "bad NOTIFY Event: %.*s (%s)\n", static_cast<int>(ev_h->value.size()),
-                         ev_h->value.data(), err.reason);
+            std::fprintf(stderr, "bad NOTIFY Event: %.*s (%s)\n",
+                         static_cast<int>(ev_h->value.size()), ev_h->value.data(), err.reason);
         EXPECT(parse_event(ev_h->value, ev, err) == Status::ok);
         EXPECT(check_for(Method::notify, ev, Form::draft08, err) == Status::ok);
         std::string_view state = value(m, sip::HeaderId::subscription_state);
-        EXPECT(state.substr(0, 15) == "active;expires=" || state.substr(0, 18) == "terminated;reason=");
+        EXPECT(state.substr(0, 15) == "active;expires=" ||
+               state.substr(0, 18) == "terminated;reason=");
         const sip::Header* ct = m.find(sip::HeaderId::content_type);
         if (!m.body.empty()) EXPECT(ct != nullptr);
         if (sane && ct && !m.body.empty()) {
@@ -499,9 +500,9 @@ struct NotifierSide {
         }
         by_branch.emplace(branch, std::string(m.raw));
         // Oriented as `dialogs`: Call-ID, the subscriber's tag, the notifier's tag.
-        std::string key = dialog_key(value(m, sip::HeaderId::call_id),
-                                     sip::tag_of(value(m, sip::HeaderId::to)),
-                                     sip::tag_of(value(m, sip::HeaderId::from)));
+        std::string key =
+            dialog_key(value(m, sip::HeaderId::call_id), sip::tag_of(value(m, sip::HeaderId::to)),
+                       sip::tag_of(value(m, sip::HeaderId::from)));
         auto last = notify_cseq.find(key);
         if (last != notify_cseq.end()) EXPECT(cseq.number > last->second);
         notify_cseq[key] = cseq.number;
@@ -658,7 +659,8 @@ struct NotifierSide {
         std::optional<uint32_t> eff;
         std::optional<ProfileType> type;
         for (;;) {
-            if (payload.size() >= 2 && payload[0] == 'e' && payload[1] >= '0' && payload[1] <= '9') {
+            if (payload.size() >= 2 && payload[0] == 'e' && payload[1] >= '0' &&
+                payload[1] <= '9') {
                 payload.remove_prefix(1);
                 eff = static_cast<uint32_t>(take_number(payload, 0));
             } else if (payload.size() >= 2 && payload[0] == 't' && payload[1] >= '0' &&
@@ -805,8 +807,8 @@ struct SubscriberSide {
     std::string last_notify;  // 'N' / 'n': the last NOTIFY built
     uint32_t notify_cseq = 0;
     uint32_t branch_no = 0;
-    std::vector<std::string> announced;  // Content-IDs of fetch events, in order
-    std::set<std::string> pending;       // ... not yet reported to the machine
+    std::vector<std::string> announced;   // Content-IDs of fetch events, in order
+    std::set<std::string> pending;        // ... not yet reported to the machine
     std::vector<std::string> fetch_urls;  // URLs of fetch events
     std::vector<std::string> inline_bodies;
     std::deque<std::string>* forward = nullptr;  // pair: every output goes here too
@@ -1095,18 +1097,19 @@ struct SubscriberSide {
         std::string from(value(req.msg, sip::HeaderId::to));
         if (sip::tag_of(from).empty()) from += ";tag=srv1";
         if (next_cseq || notify_cseq == 0) ++notify_cseq;
-        last_notify = "NOTIFY sip:MAC%3aFF00000036C5@10.1.1.44 SIP/2.0\r\n"
-                      "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKn" +
-                      std::to_string(++branch_no) +
-                      "\r\n"
-                      "Max-Forwards: 70\r\n"
-                      "From: " +
-                      from + "\r\nTo: " + std::string(value(req.msg, sip::HeaderId::from)) +
-                      "\r\nCall-ID: " + std::string(value(req.msg, sip::HeaderId::call_id)) +
-                      "\r\nCSeq: " + std::to_string(notify_cseq) +
-                      " NOTIFY\r\n"
-                      "Contact: <sip:profiles@192.0.2.1>\r\n" +
-                      std::string(payload);
+        last_notify =
+            "NOTIFY sip:MAC%3aFF00000036C5@10.1.1.44 SIP/2.0\r\n"
+            "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKn" +
+            std::to_string(++branch_no) +
+            "\r\n"
+            "Max-Forwards: 70\r\n"
+            "From: " +
+            from + "\r\nTo: " + std::string(value(req.msg, sip::HeaderId::from)) +
+            "\r\nCall-ID: " + std::string(value(req.msg, sip::HeaderId::call_id)) +
+            "\r\nCSeq: " + std::to_string(notify_cseq) +
+            " NOTIFY\r\n"
+            "Contact: <sip:profiles@192.0.2.1>\r\n" +
+            std::string(payload);
         resend(now);
     }
 
